@@ -1,0 +1,337 @@
+import type { Backend, BackendFactory, BackendMemory } from './backend';
+import type { DType, TypedArray } from './dtype';
+import { BackendError, DTypeError, formatShape, ShapeError } from './errors';
+import type { KernelAttrs, KernelInput, KernelName, RecordedOpName, Storage } from './kernels';
+import { debugLog } from './log';
+import { type Shape, sizeOf } from './shape';
+import { Tensor } from './tensor';
+
+/** One kernel dispatch, as passed to the recording hook (autograd builds its tape from these). */
+export interface KernelRecord {
+  readonly kernel: RecordedOpName;
+  readonly inputs: readonly Tensor[];
+  readonly attrs: object;
+  readonly output: Tensor;
+}
+
+export type KernelRecorder = (record: KernelRecord) => void;
+
+interface RegisteredBackend {
+  factory: BackendFactory;
+  priority: number;
+}
+
+const NO_BACKEND_MESSAGE =
+  'no backend is registered. Install @tessera/kernels-cpu and add ' +
+  "`registerBackend('cpu', () => createCpuBackend())` before the first op, " +
+  'or import from the umbrella package `tessera`, which registers the CPU backend for you';
+
+/**
+ * The engine keeps the backend registry, the tidy scopes, storage reference counts (reshape
+ * shares storage) and the recording hook.
+ */
+export class Engine {
+  private readonly registry = new Map<string, RegisteredBackend>();
+  private readonly instances = new Map<string, Backend>();
+  private current: Backend | null = null;
+  private currentName: string | null = null;
+  private readonly scopes: Set<Tensor>[] = [];
+  private readonly refCounts = new Map<Storage, number>();
+  private recorder: KernelRecorder | null = null;
+  private nextTensorId = 0;
+
+  registerBackend(name: string, factory: BackendFactory, priority = 1): void {
+    this.registry.set(name, { factory, priority });
+  }
+
+  /** Makes `name` the backend for new tensors, starting it on first use. */
+  async setBackend(name: string): Promise<Backend> {
+    const backend = this.instances.get(name) ?? (await this.startBackend(name));
+    this.current = backend;
+    this.currentName = name;
+    debugLog(1, `backend set to ${name}`);
+    return backend;
+  }
+
+  /** The active backend. With none set, starts the registered backend of highest priority. */
+  getBackend(): Backend {
+    if (this.current !== null) return this.current;
+    const candidates = [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority);
+    if (candidates.length === 0) throw new BackendError(NO_BACKEND_MESSAGE);
+    for (const [name, entry] of candidates) {
+      const made = entry.factory();
+      if (made instanceof Promise) {
+        made.catch(() => undefined);
+        continue;
+      }
+      this.instances.set(name, made);
+      this.current = made;
+      this.currentName = name;
+      debugLog(1, `backend ${name} chosen by default (priority ${entry.priority})`);
+      return made;
+    }
+    throw new BackendError(
+      `no backend is ready: the registered backends (${candidates.map((c) => c[0]).join(', ')}) ` +
+        "start asynchronously; call `await setBackend('name')` before the first op",
+    );
+  }
+
+  getBackendName(): string | null {
+    if (this.current === null && this.registry.size > 0) this.getBackend();
+    return this.currentName;
+  }
+
+  registeredBackends(): string[] {
+    return [...this.registry.keys()];
+  }
+
+  /** Destroys a started backend and forgets it; tensors on it become invalid. */
+  async removeBackend(name: string): Promise<void> {
+    const backend = this.instances.get(name);
+    this.registry.delete(name);
+    if (backend === undefined) return;
+    this.instances.delete(name);
+    if (this.current === backend) {
+      this.current = null;
+      this.currentName = null;
+    }
+    await backend.destroy?.();
+  }
+
+  private async startBackend(name: string): Promise<Backend> {
+    const entry = this.registry.get(name);
+    if (entry === undefined) {
+      const known = [...this.registry.keys()];
+      throw new BackendError(
+        `setBackend: backend '${name}' is not registered` +
+          (known.length > 0 ? ` (registered: ${known.join(', ')})` : `; ${NO_BACKEND_MESSAGE}`),
+      );
+    }
+    let backend: Backend;
+    try {
+      backend = await entry.factory();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new BackendError(`setBackend: backend '${name}' failed to start: ${reason}`, {
+        cause: error,
+      });
+    }
+    this.instances.set(name, backend);
+    return backend;
+  }
+
+  memory(backend: Backend = this.getBackend()): BackendMemory {
+    return backend.memory();
+  }
+
+  /**
+   * Installs the hook called after every kernel whose inputs include a tensor with
+   * `requiresGrad`; the output then gets `requiresGrad` too. Returns the previous hook.
+   */
+  setRecorder(recorder: KernelRecorder | null): KernelRecorder | null {
+    const previous = this.recorder;
+    this.recorder = recorder;
+    return previous;
+  }
+
+  /** Wraps a new storage in a tensor and tracks it in the innermost tidy scope. */
+  makeTensor(storage: Storage, shape: Shape, dtype: DType, backend: Backend): Tensor {
+    const tensor = new Tensor(this.nextTensorId++, storage, [...shape], dtype, backend);
+    this.refCounts.set(storage, (this.refCounts.get(storage) ?? 0) + 1);
+    this.track(tensor);
+    return tensor;
+  }
+
+  /** Copies host values onto `backend` (the active one by default). */
+  writeTensor(values: TypedArray, shape: Shape, dtype: DType, backend?: Backend): Tensor {
+    if (values.length !== sizeOf(shape)) {
+      throw new ShapeError(
+        `tensor: ${values.length} values do not fill shape ${formatShape(shape)}`,
+      );
+    }
+    const target = backend ?? this.getBackend();
+    checkDtypeSupported('tensor', target, dtype);
+    return this.makeTensor(target.write(values, dtype), shape, dtype, target);
+  }
+
+  /** A second tensor over the same storage with a new shape of equal size; recorded as `Reshape`. */
+  reshape(source: Tensor, shape: Shape): Tensor {
+    const result = this.makeTensor(source.storage, shape, source.dtype, source.backend);
+    if (this.recorder !== null && source.requiresGrad) {
+      result.requiresGrad = true;
+      this.recorder({ kernel: 'Reshape', inputs: [source], attrs: { shape }, output: result });
+    }
+    return result;
+  }
+
+  /** Moves a tensor to a new storage, releasing the old one (used by Tensor.assign). */
+  retainStorage(storage: Storage): void {
+    this.refCounts.set(storage, (this.refCounts.get(storage) ?? 0) + 1);
+  }
+
+  releaseStorage(storage: Storage, backend: Backend): void {
+    const count = (this.refCounts.get(storage) ?? 1) - 1;
+    if (count > 0) {
+      this.refCounts.set(storage, count);
+      return;
+    }
+    this.refCounts.delete(storage);
+    backend.dispose(storage);
+  }
+
+  /**
+   * Runs kernel `name` on the backend that holds `inputs` (the active one when there are
+   * none), wraps the result, and reports the dispatch to the recording hook.
+   */
+  runKernel<K extends KernelName>(
+    name: K,
+    inputs: readonly Tensor[],
+    attrs: KernelAttrs<K>,
+    output: { shape: Shape; dtype: DType },
+  ): Tensor {
+    const backend = this.backendOf(name, inputs);
+    checkDtypeSupported(name, backend, output.dtype);
+    const kernel = backend.kernels[name] as
+      | ((call: { inputs: KernelInput[]; attrs: object; output: object }) => Storage)
+      | undefined;
+    if (kernel === undefined) {
+      throw new BackendError(`${name}: backend '${backend.name}' has no kernel for it`);
+    }
+    const kernelInputs = inputs.map((t) => t.kernelInput());
+    const size = sizeOf(output.shape);
+    const storage = kernel({ inputs: kernelInputs, attrs, output: { ...output, size } });
+    const result = this.makeTensor(storage, output.shape, output.dtype, backend);
+    if (this.recorder !== null && inputs.some((t) => t.requiresGrad)) {
+      result.requiresGrad = true;
+      this.recorder({ kernel: name, inputs, attrs, output: result });
+    }
+    return result;
+  }
+
+  hasKernel(name: KernelName, inputs: readonly Tensor[]): boolean {
+    return this.backendOf(name, inputs).kernels[name] !== undefined;
+  }
+
+  private backendOf(op: string, inputs: readonly Tensor[]): Backend {
+    if (inputs.length === 0) return this.getBackend();
+    const backend = inputs[0].backend;
+    for (const input of inputs) {
+      input.throwIfDisposed(op);
+      if (input.backend !== backend) {
+        throw new BackendError(
+          `${op}: inputs live on different backends ('${backend.name}' and '${input.backend.name}'); ` +
+            'move them to one backend first',
+        );
+      }
+    }
+    return backend;
+  }
+
+  // Scopes.
+
+  /**
+   * Runs `fn` and disposes every tensor it created except those it returns (a tensor, or
+   * tensors inside arrays and plain objects) and those passed to `keep`.
+   */
+  tidy<T>(fn: () => T): T {
+    const scope = new Set<Tensor>();
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } finally {
+      this.scopes.pop();
+    }
+    if (result instanceof Promise) {
+      throw new TypeError(
+        'tidy: the function returned a Promise; tidy only supports synchronous code',
+      );
+    }
+    const returned = new Set<Tensor>();
+    collectTensors(result, returned);
+    for (const tensor of scope) {
+      if (returned.has(tensor)) this.track(tensor);
+      else tensor.dispose();
+    }
+    return result;
+  }
+
+  /**
+   * Runs a composite op: inside a tidy scope when no input requires gradients, so its
+   * intermediates are freed at once; without one otherwise, because the tape refers to them
+   * (the caller's own tidy frees them after backward).
+   */
+  composite<T>(inputs: readonly Tensor[], fn: () => T): T {
+    if (this.recorder !== null && inputs.some((t) => t.requiresGrad)) return fn();
+    return this.tidy(fn);
+  }
+
+  /** Exempts `tensor` from the enclosing tidy scopes. */
+  keep<T extends Tensor>(tensor: T): T {
+    for (const scope of this.scopes) scope.delete(tensor);
+    return tensor;
+  }
+
+  private track(tensor: Tensor): void {
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope !== undefined) scope.add(tensor);
+  }
+}
+
+function checkDtypeSupported(op: string, backend: Backend, dtype: DType): void {
+  if (!backend.supportsDtype(dtype)) {
+    throw new DTypeError(`${op}: backend '${backend.name}' does not support dtype ${dtype}`);
+  }
+}
+
+function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
+  if (depth > 8 || value === null || typeof value !== 'object') return;
+  if (value instanceof Tensor) {
+    into.add(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) collectTensors(item, into, depth + 1);
+    return;
+  }
+  if (Object.getPrototypeOf(value) === Object.prototype || value instanceof Map) {
+    const items = value instanceof Map ? value.values() : Object.values(value);
+    for (const item of items) collectTensors(item, into, depth + 1);
+  }
+}
+
+/** The process-wide engine. */
+export const ENGINE = new Engine();
+
+export function registerBackend(name: string, factory: BackendFactory, priority = 1): void {
+  ENGINE.registerBackend(name, factory, priority);
+}
+
+export function setBackend(name: string): Promise<Backend> {
+  return ENGINE.setBackend(name);
+}
+
+export function getBackend(): Backend {
+  return ENGINE.getBackend();
+}
+
+export function getBackendName(): string | null {
+  return ENGINE.getBackendName();
+}
+
+export function removeBackend(name: string): Promise<void> {
+  return ENGINE.removeBackend(name);
+}
+
+/** Bytes and buffers the active backend holds. */
+export function memory(): BackendMemory {
+  return ENGINE.memory();
+}
+
+export function tidy<T>(fn: () => T): T {
+  return ENGINE.tidy(fn);
+}
+
+export function keep<T extends Tensor>(tensor: T): T {
+  return ENGINE.keep(tensor);
+}

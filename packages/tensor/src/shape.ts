@@ -1,0 +1,78 @@
+import { formatShape, ShapeError } from './errors';
+
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** Row-major strides, in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** NumPy broadcasting: align trailing axes; each pair must match or contain a 1. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (let i = 0; i < rank; i++) {
+    for (const shape of shapes) {
+      const d = shape[shape.length - rank + i] ?? 1;
+      if (d === 1) continue;
+      if (out[i] !== 1 && out[i] !== d) {
+        const list = shapes.map(formatShape).join(' and ');
+        throw new ShapeError(`${op}: shapes ${list} cannot be broadcast together`);
+      }
+      out[i] = d;
+    }
+  }
+  return out;
+}
+
+/** Resolves a possibly negative axis against `rank` and checks its range. */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Resolves a list of axes (or every axis when `axes` is undefined), sorted and unique. */
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined,
+  rank: number,
+): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : axes;
+  const resolved = list.map((a) => normalizeAxis(op, a, rank));
+  const unique = [...new Set(resolved)].sort((a, b) => a - b);
+  if (unique.length !== resolved.length) {
+    throw new ShapeError(`${op}: axes [${list.join(',')}] contain a repeated axis`);
+  }
+  return unique;
+}
+
+export function checkShape(op: string, shape: Shape): void {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(
+        `${op}: invalid shape ${formatShape(shape)}; dimensions must be integers >= 0`,
+      );
+    }
+  }
+}
