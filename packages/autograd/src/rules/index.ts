@@ -1,0 +1,43 @@
+import { binaryRule, unaryRule, whereRule } from './elementwise';
+import { reduceRule } from './reduce';
+import {
+  argReduceRule,
+  castRule,
+  concatRule,
+  expandRule,
+  fillRule,
+  gatherRule,
+  logSoftmaxRule,
+  matMulRule,
+  padRule,
+  reshapeRule,
+  scatterAddRule,
+  sliceRule,
+  softmaxRule,
+  transposeRule,
+} from './structural';
+import type { GradRuleTable } from './types';
+
+/** The gradient rule of every recorded op. */
+export const GRAD_RULES: GradRuleTable = {
+  Unary: unaryRule,
+  Binary: binaryRule,
+  Cast: castRule,
+  Fill: fillRule,
+  Expand: expandRule,
+  Reduce: reduceRule,
+  ArgReduce: argReduceRule,
+  MatMul: matMulRule,
+  Transpose: transposeRule,
+  Slice: sliceRule,
+  Concat: concatRule,
+  Pad: padRule,
+  Where: whereRule,
+  Gather: gatherRule,
+  ScatterAdd: scatterAddRule,
+  Softmax: softmaxRule,
+  LogSoftmax: logSoftmaxRule,
+  Reshape: reshapeRule,
+};
+
+export type { GradContext, GradRule, GradRuleTable } from './types';

@@ -1,0 +1,5 @@
+import { createCpuBackend } from '@tessera/kernels-cpu';
+import { registerBackend, setBackend } from '@tessera/tensor';
+
+registerBackend('cpu', () => createCpuBackend());
+await setBackend('cpu');
