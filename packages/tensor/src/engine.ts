@@ -1,5 +1,5 @@
 import type { Backend, BackendFactory, BackendMemory } from './backend';
-import type { DType, TypedArray } from './dtype';
+import { type DType, isFloatDType, type TypedArray } from './dtype';
 import { BackendError, DTypeError, formatShape, ShapeError } from './errors';
 import type { KernelAttrs, KernelInput, KernelName, RecordedOpName, Storage } from './kernels';
 import { debugLog } from './log';
@@ -128,6 +128,10 @@ export class Engine {
    * Installs the hook called after every kernel whose inputs include a tensor with
    * `requiresGrad`; the output then gets `requiresGrad` too. Returns the previous hook.
    */
+  getRecorder(): KernelRecorder | null {
+    return this.recorder;
+  }
+
   setRecorder(recorder: KernelRecorder | null): KernelRecorder | null {
     const previous = this.recorder;
     this.recorder = recorder;
@@ -201,7 +205,12 @@ export class Engine {
     const size = sizeOf(output.shape);
     const storage = kernel({ inputs: kernelInputs, attrs, output: { ...output, size } });
     const result = this.makeTensor(storage, output.shape, output.dtype, backend);
-    if (this.recorder !== null && inputs.some((t) => t.requiresGrad)) {
+    // Only float outputs carry gradients; comparisons and indices end the chain.
+    if (
+      this.recorder !== null &&
+      isFloatDType(output.dtype) &&
+      inputs.some((t) => t.requiresGrad)
+    ) {
       result.requiresGrad = true;
       this.recorder({ kernel: name, inputs, attrs, output: result });
     }

@@ -237,6 +237,9 @@ export class Tensor {
   sum(axis?: number | readonly number[], keepDims = false): Tensor {
     return reduce.sum(this, axis, keepDims);
   }
+  prod(axis?: number | readonly number[], keepDims = false): Tensor {
+    return reduce.prod(this, axis, keepDims);
+  }
   mean(axis?: number | readonly number[], keepDims = false): Tensor {
     return reduce.mean(this, axis, keepDims);
   }
