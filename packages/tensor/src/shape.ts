@@ -45,10 +45,12 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 
 /** Resolves a possibly negative axis against `rank` and checks its range. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  // As PyTorch, a rank-0 tensor accepts axis 0 and -1.
+  const bound = Math.max(rank, 1);
+  if (!Number.isInteger(axis) || axis < -bound || axis >= bound) {
     throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
   }
-  return axis < 0 ? axis + rank : axis;
+  return axis < 0 ? axis + bound : axis;
 }
 
 /** Resolves a list of axes (or every axis when `axes` is undefined), sorted and unique. */

@@ -1,0 +1,3 @@
+export { type CpuBackend, type CpuBackendOptions, createCpuBackend } from './backend';
+export { cpuKernels } from './kernel-table';
+export type { CpuStorage } from './storage';
