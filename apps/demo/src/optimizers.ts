@@ -1,12 +1,16 @@
-import type { Tensor } from '@tessera/tensor';
 import { Adam, AdamW, SGD } from '@tessera/optim';
+import type { Tensor } from '@tessera/tensor';
 
 export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd'] as const;
 
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** The optimizer `--optimizer` names; SGD gets Nesterov momentum 0.9. */
-export function buildOptimizer(name: OptimizerName, params: Tensor[], lr: number): Adam | AdamW | SGD {
+export function buildOptimizer(
+  name: OptimizerName,
+  params: Tensor[],
+  lr: number,
+): Adam | AdamW | SGD {
   switch (name) {
     case 'adam':
       return new Adam(params, { lr });

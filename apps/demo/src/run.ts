@@ -8,7 +8,7 @@ import { CosineAnnealingLR } from '@tessera/optim';
 import { manualSeed } from '@tessera/tensor';
 import { type BackendName, useBackend } from './backends';
 import { buildMlp } from './model';
-import { type OptimizerName, buildOptimizer, defaultLr } from './optimizers';
+import { buildOptimizer, defaultLr, type OptimizerName } from './optimizers';
 import { EpochProgress } from './progress';
 import { predict, trainEpoch } from './train';
 
@@ -35,8 +35,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const print = options.json ? () => {} : (line = '') => console.log(line);
   await useBackend(options.backend);
   manualSeed(options.seed);
-  const { train, test } = loadMnist({ trainSize: options.trainSize, testSize: options.testSize, seed: options.seed });
-  print(`MNIST: ${train.length} training and ${test.length} test digits; backend ${options.backend}`);
+  const { train, test } = loadMnist({
+    trainSize: options.trainSize,
+    testSize: options.testSize,
+    seed: options.seed,
+  });
+  print(
+    `MNIST: ${train.length} training and ${test.length} test digits; backend ${options.backend}`,
+  );
 
   const hidden = options.load === undefined ? options.hidden : await hiddenUnitsOf(options.load);
   const model = buildMlp(hidden, options.seed);
@@ -55,10 +61,16 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const optimizer = buildOptimizer(options.optimizer, model.parameters(), lr);
     // Cosine decay to zero over the run: large steps early, fine ones at the end.
     const schedule = new CosineAnnealingLR(optimizer, { tMax: options.epochs });
-    const trainLoader = new DataLoader(train, { batchSize: options.batchSize, shuffle: true, seed: options.seed });
+    const trainLoader = new DataLoader(train, {
+      batchSize: options.batchSize,
+      shuffle: true,
+      seed: options.seed,
+    });
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const progress = new EpochProgress(epoch, options.epochs, trainLoader.length, !options.json);
-      const result = await trainEpoch(model, optimizer, trainLoader, (step) => progress.update(step));
+      const result = await trainEpoch(model, optimizer, trainLoader, (step) =>
+        progress.update(step),
+      );
       progress.stop();
       const { yTrue, yPred } = await predict(model, testLoader);
       print(
@@ -85,7 +97,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
   print(`\nclassification report on ${yTrue.length} test digits:\n`);
   print(classificationReport(yTrue, yPred, { targetNames: DIGIT_NAMES, digits: 4 }) as string);
-  print(`test accuracy ${testAccuracy.toFixed(4)}, macro F1 ${macroF1.toFixed(4)}, ${seconds.toFixed(1)} s in all`);
+  print(
+    `test accuracy ${testAccuracy.toFixed(4)}, macro F1 ${macroF1.toFixed(4)}, ${seconds.toFixed(1)} s in all`,
+  );
 }
 
 /** The hidden width of a saved MLP, read from its first weight's shape. */

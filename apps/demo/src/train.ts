@@ -1,6 +1,6 @@
 import { backward, noGrad } from '@tessera/autograd';
 import type { DataLoader } from '@tessera/data';
-import { type Module, crossEntropy } from '@tessera/nn';
+import { crossEntropy, type Module } from '@tessera/nn';
 import type { Optimizer } from '@tessera/optim';
 import { tidy } from '@tessera/tensor';
 
@@ -58,7 +58,10 @@ export async function trainEpoch(
 }
 
 /** Predicted and true labels over a whole loader, in evaluation mode. */
-export async function predict(model: Module, loader: DataLoader): Promise<{ yTrue: number[]; yPred: number[] }> {
+export async function predict(
+  model: Module,
+  loader: DataLoader,
+): Promise<{ yTrue: number[]; yPred: number[] }> {
   model.eval();
   const yTrue: number[] = [];
   const yPred: number[] = [];

@@ -39,7 +39,8 @@ describe('demo training', () => {
     const first = await trainEpoch(model, optimizer, loader, () => {});
     const buffersAfterFirst = memory().buffers;
     let last = first;
-    for (let epoch = 0; epoch < 4; epoch++) last = await trainEpoch(model, optimizer, loader, () => {});
+    for (let epoch = 0; epoch < 4; epoch++)
+      last = await trainEpoch(model, optimizer, loader, () => {});
     expect(memory().buffers).toBe(buffersAfterFirst);
     expect(last.loss).toBeLessThan(first.loss * 0.6);
     const { yTrue, yPred } = await predict(model, new DataLoader(test, { batchSize: 100 }));

@@ -1,7 +1,7 @@
 import {
-  GradientError,
   backward,
   customGrad,
+  GradientError,
   grad,
   grads,
   noGrad,

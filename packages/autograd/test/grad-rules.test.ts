@@ -1,7 +1,5 @@
 import { checkGradients, customGrad } from '@tessera/autograd';
 import {
-  type Tensor,
-  type UnaryOp,
   concat,
   gather,
   logSoftmax,
@@ -18,8 +16,10 @@ import {
   softmax,
   softmaxComposite,
   stack,
+  type Tensor,
   tensor,
   transpose,
+  type UnaryOp,
   unary,
   where,
 } from '@tessera/tensor';
@@ -107,7 +107,15 @@ describe('reduction gradient rules against finite differences', () => {
 
   it('prod, with and without zeros', async () => {
     await checkGradients((x) => x.prod(1), [input([2, 4], 17, 0.5, 1.5)]);
-    const withZero = tensor([[0, 2, 3], [1, 0, 0], [2, 3, 4]], [3, 3], 'float64');
+    const withZero = tensor(
+      [
+        [0, 2, 3],
+        [1, 0, 0],
+        [2, 3, 4],
+      ],
+      [3, 3],
+      'float64',
+    );
     await checkGradients((x) => x.prod(1), [withZero]);
   });
 
@@ -135,7 +143,18 @@ describe('structural gradient rules against finite differences', () => {
     await checkGradients((x) => x.reshape([4, 3]), [input([2, 6], 23)]);
     await checkGradients((x) => transpose(x, [2, 0, 1]), [input([2, 3, 4], 24)]);
     await checkGradients((x) => slice(x, [1, 0], [2, 2]), [input([3, 4], 25)]);
-    await checkGradients((x) => pad(x, [[1, 0], [2, 1]], 5), [input([2, 2], 26)]);
+    await checkGradients(
+      (x) =>
+        pad(
+          x,
+          [
+            [1, 0],
+            [2, 1],
+          ],
+          5,
+        ),
+      [input([2, 2], 26)],
+    );
     await checkGradients((x, y) => concat([x, y], 1), [input([2, 2], 27), input([2, 3], 28)]);
     await checkGradients((x, y) => stack([x, y], 0), [input([2, 2], 29), input([2, 2], 30)]);
   });

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 
 describe('broadcast gradients', () => {
   const upstreamAll7 = () => tensor([7, 7, 7, 7, 7, 7], [2, 3]);
-  const a = () => tensor([[1, 2, 3], [4, 5, 6]]);
+  const a = () =>
+    tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
 
   it('sums to 42 for a scalar operand', async () => {
     const b = scalar(1);
@@ -38,8 +42,16 @@ describe('max gradient', () => {
   });
 
   it('splits ties per row along an axis', async () => {
-    const g = grad((x) => x.max(1).sum())(tensor([[1, 3, 3], [2, 0, 1]]));
-    expect(await g.array()).toEqual([[0, 0.5, 0.5], [1, 0, 0]]);
+    const g = grad((x) => x.max(1).sum())(
+      tensor([
+        [1, 3, 3],
+        [2, 0, 1],
+      ]),
+    );
+    expect(await g.array()).toEqual([
+      [0, 0.5, 0.5],
+      [1, 0, 0],
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { backward } from '@tessera/autograd';
-import { Dropout, Linear, Module, ReLU, Sequential, Tanh, crossEntropy } from '@tessera/nn';
-import { type Tensor, memory, tensor, tidy } from '@tessera/tensor';
+import { crossEntropy, Dropout, Linear, Module, ReLU, Sequential, Tanh } from '@tessera/nn';
+import { memory, type Tensor, tensor, tidy } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
 
 class TwoLayer extends Module {
@@ -22,7 +22,12 @@ describe('Module', () => {
       'fc2.bias',
     ]);
     const sequential = new Sequential(new Linear(2, 2), new ReLU(), new Linear(2, 1));
-    expect([...sequential.stateDict().keys()]).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    expect([...sequential.stateDict().keys()]).toEqual([
+      '0.weight',
+      '0.bias',
+      '2.weight',
+      '2.bias',
+    ]);
     expect(sequential.numParameters()).toBe(6 + 3);
   });
 
@@ -52,9 +57,24 @@ describe('Module', () => {
 describe('Linear', () => {
   it('computes x Wᵀ + b', async () => {
     const fc = new Linear(2, 3);
-    fc.weight.assign(tensor([[1, 2], [3, 4], [5, 6]]));
+    fc.weight.assign(
+      tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+    );
     fc.bias!.assign(tensor([0.5, 0, -1]));
-    expect(await fc.forward(tensor([[1, 1], [2, 0]])).array()).toEqual([
+    expect(
+      await fc
+        .forward(
+          tensor([
+            [1, 1],
+            [2, 0],
+          ]),
+        )
+        .array(),
+    ).toEqual([
       [3.5, 7, 10],
       [2.5, 6, 9],
     ]);
@@ -67,7 +87,9 @@ describe('Linear', () => {
   });
 
   it('rejects a wrong input width', () => {
-    expect(() => new Linear(3, 2).forward(tensor([[1, 2]]))).toThrow(/Linear: input of shape \[1,2\].*inFeatures = 3/);
+    expect(() => new Linear(3, 2).forward(tensor([[1, 2]]))).toThrow(
+      /Linear: input of shape \[1,2\].*inFeatures = 3/,
+    );
   });
 });
 
@@ -100,7 +122,10 @@ describe('Dropout', () => {
 describe('training memory', () => {
   it('does not grow over steps', () => {
     const model = new TwoLayer();
-    const x = tensor([[1, 2, 3, 4], [0, 1, 0, 1]]);
+    const x = tensor([
+      [1, 2, 3, 4],
+      [0, 1, 0, 1],
+    ]);
     const y = tensor([0, 1], [2], 'int32');
     const step = () =>
       tidy(() => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   Linear,
-  Sequential,
   loadSafetensors,
   parseSafetensors,
+  Sequential,
   saveSafetensors,
   serializeSafetensors,
 } from '@tessera/nn';
@@ -28,13 +28,21 @@ describe('safetensors', () => {
 
   it('round-trips every dtype and metadata', async () => {
     const state = new Map([
-      ['w', tensor([[1.5, -2], [3, 4]])],
+      [
+        'w',
+        tensor([
+          [1.5, -2],
+          [3, 4],
+        ]),
+      ],
       ['d', tensor([0.1], [1], 'float64')],
       ['i', tensor([7, -8], [2], 'int32')],
       ['b', tensor([true, false], [2], 'bool')],
       ['empty', tensor([], [0, 3])],
     ]);
-    const { tensors, metadata } = parseSafetensors(await serializeSafetensors(state, { format: 'pt' }));
+    const { tensors, metadata } = parseSafetensors(
+      await serializeSafetensors(state, { format: 'pt' }),
+    );
     expect(metadata).toEqual({ format: 'pt' });
     for (const [name, original] of state) {
       const loaded = tensors.get(name)!;

@@ -1,16 +1,18 @@
-import { Adam, AdamW, CosineAnnealingLR, SGD, StepLR, clipGradNorm } from '@tessera/optim';
-import { type Tensor, memory, scalar, tensor, tidy } from '@tessera/tensor';
+import { Adam, AdamW, CosineAnnealingLR, clipGradNorm, SGD, StepLR } from '@tessera/optim';
+import { memory, scalar, type Tensor, tensor, tidy } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
 
 function param(value: number | number[]): Tensor {
-  const t = typeof value === 'number' ? scalar(value, 'float64') : tensor(value, [value.length], 'float64');
+  const t =
+    typeof value === 'number' ? scalar(value, 'float64') : tensor(value, [value.length], 'float64');
   t.requiresGrad = true;
   return t;
 }
 
 function setGrad(p: Tensor, value: number | number[]): void {
   p.grad?.dispose();
-  p.grad = typeof value === 'number' ? scalar(value, 'float64') : tensor(value, [value.length], 'float64');
+  p.grad =
+    typeof value === 'number' ? scalar(value, 'float64') : tensor(value, [value.length], 'float64');
 }
 
 describe('AdamW and Adam', () => {
@@ -37,8 +39,12 @@ describe('AdamW and Adam', () => {
   });
 
   it('rejects invalid hyper-parameters', () => {
-    expect(() => new Adam([param(1)], { lr: -1 })).toThrow(/Adam: lr must be a finite number >= 0, got -1/);
-    expect(() => new Adam([param(1)], { betas: [1, 0.9] })).toThrow(/betas\[0\] must be in \[0, 1\), got 1/);
+    expect(() => new Adam([param(1)], { lr: -1 })).toThrow(
+      /Adam: lr must be a finite number >= 0, got -1/,
+    );
+    expect(() => new Adam([param(1)], { betas: [1, 0.9] })).toThrow(
+      /betas\[0\] must be in \[0, 1\), got 1/,
+    );
     expect(() => new Adam([tensor([1])])).toThrow(/does not require gradients/);
   });
 });

@@ -8,9 +8,18 @@ describe('umbrella package', () => {
   });
 
   it('trains a tiny model to fit XOR', async () => {
-    const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const x = tensor([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     const y = tensor([[0], [1], [1], [0]]);
-    const model = new nn.Sequential(new nn.Linear(2, 8, { seed: 3 }), new nn.Tanh(), new nn.Linear(8, 1, { seed: 4 }));
+    const model = new nn.Sequential(
+      new nn.Linear(2, 8, { seed: 3 }),
+      new nn.Tanh(),
+      new nn.Linear(8, 1, { seed: 4 }),
+    );
     const optimizer = new optim.Adam(model.parameters(), { lr: 0.05 });
     for (let step = 0; step < 300; step++) {
       tidy(() => {
