@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, program } from 'commander';
 import { BACKEND_NAMES, type BackendName } from './backends';
+import { MODEL_NAMES, type ModelName } from './model';
 import { OPTIMIZER_NAMES, type OptimizerName } from './optimizers';
 import { runDemo } from './run';
 
@@ -41,6 +42,11 @@ program
   .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('adam'))
   .option('--seed <n>', 'seed for the data split, shuffling and initial weights', integer, 0)
   .option('--hidden <n>', 'hidden units of the MLP', positiveInteger('--hidden'), 128)
+  .addOption(
+    new Option('--model <name>', 'mlp (784-hidden-10) or cnn (two 3x3 convolutions)')
+      .choices(MODEL_NAMES)
+      .default('mlp'),
+  )
   .addOption(new Option('--backend <name>', 'kernel backend').choices(BACKEND_NAMES).default('cpu'))
   .option(
     '--train-size <n>',
@@ -51,8 +57,7 @@ program
   .option('--test-size <n>', 'test digits', positiveInteger('--test-size'), 2000)
   .option(
     '--save <file>',
-    'where to write the trained weights (.safetensors)',
-    'out/mnist-mlp.safetensors',
+    'where to write the trained weights (default: out/mnist-<model>.safetensors)',
   )
   .option('--load <file>', 'evaluate the weights in this .safetensors file instead of training')
   .option('--json', 'print only the final metrics, as one JSON object')
@@ -64,6 +69,7 @@ program
       optimizer: options.optimizer as OptimizerName,
       seed: options.seed,
       hidden: options.hidden,
+      model: options.model as ModelName,
       backend: options.backend as BackendName,
       trainSize: options.trainSize,
       testSize: options.testSize,

@@ -7,7 +7,7 @@ import { loadSafetensors, saveSafetensors } from '@tessera/nn';
 import { CosineAnnealingLR } from '@tessera/optim';
 import { manualSeed } from '@tessera/tensor';
 import { type BackendName, useBackend } from './backends';
-import { buildMlp } from './model';
+import { buildModel, type ModelName } from './model';
 import { buildOptimizer, defaultLr, type OptimizerName } from './optimizers';
 import { EpochProgress } from './progress';
 import { predict, trainEpoch } from './train';
@@ -19,10 +19,11 @@ export interface DemoOptions {
   optimizer: OptimizerName;
   seed: number;
   hidden: number;
+  model: ModelName;
   backend: BackendName;
   trainSize: number;
   testSize: number;
-  save: string;
+  save?: string;
   load?: string;
   json: boolean;
 }
@@ -44,8 +45,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     `MNIST: ${train.length} training and ${test.length} test digits; backend ${options.backend}`,
   );
 
-  const hidden = options.load === undefined ? options.hidden : await hiddenUnitsOf(options.load);
-  const model = buildMlp(hidden, options.seed);
+  const hidden =
+    options.load === undefined || options.model === 'cnn'
+      ? options.hidden
+      : await hiddenUnitsOf(options.load);
+  const model = buildModel(options.model, hidden, options.seed);
   const testLoader = new DataLoader(test, { batchSize: 500 });
   let epochsRun = 0;
   if (options.load !== undefined) {
@@ -81,9 +85,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       schedule.step();
       epochsRun = epoch;
     }
-    const path = resolve(options.save);
+    const path = resolve(options.save ?? `out/mnist-${options.model}.safetensors`);
     await mkdir(dirname(path), { recursive: true });
-    await saveSafetensors(path, model.stateDict(), { format: 'pt', model: `mlp-784-${hidden}-10` });
+    await saveSafetensors(path, model.stateDict(), {
+      format: 'pt',
+      model: options.model === 'cnn' ? 'mnist-cnn' : `mlp-784-${hidden}-10`,
+    });
     print(`\nsaved weights to ${path}`);
   }
 

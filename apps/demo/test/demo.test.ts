@@ -59,7 +59,13 @@ describe('demo command', () => {
     const lines: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((line: string) => lines.push(line));
     const save = join(mkdtempSync(join(tmpdir(), 'tessera-demo-')), 'mlp.safetensors');
-    const common = { batchSize: 50, optimizer: 'adam' as const, seed: 0, backend: 'cpu' as const };
+    const common = {
+      batchSize: 50,
+      optimizer: 'adam' as const,
+      seed: 0,
+      backend: 'cpu' as const,
+      model: 'mlp' as const,
+    };
     const sizes = { trainSize: 500, testSize: 200, hidden: 16, json: true, save };
     await runDemo({ ...common, ...sizes, epochs: 2 });
     const trained = JSON.parse(lines[0]);

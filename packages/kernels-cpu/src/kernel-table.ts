@@ -3,11 +3,13 @@ import { argReduce } from './kernels/arg-reduce';
 import { binary } from './kernels/binary';
 import { cast } from './kernels/cast';
 import { concat } from './kernels/concat';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './kernels/conv2d';
 import { expand } from './kernels/expand';
 import { fill } from './kernels/fill';
 import { gather } from './kernels/gather';
 import { matMul } from './kernels/mat-mul';
 import { pad } from './kernels/pad';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './kernels/pool2d';
 import { reduce } from './kernels/reduce';
 import { scatterAdd } from './kernels/scatter-add';
 import { slice } from './kernels/slice';
@@ -40,6 +42,13 @@ export const cpuKernels = {
   Where: where,
   Gather: gather,
   ScatterAdd: scatterAdd,
+  Conv2D: conv2d,
+  Conv2DBackpropInput: conv2dBackpropInput,
+  Conv2DBackpropFilter: conv2dBackpropFilter,
+  MaxPool2D: maxPool2d,
+  MaxPool2DBackward: maxPool2dBackward,
+  AvgPool2D: avgPool2d,
+  AvgPool2DBackward: avgPool2dBackward,
   Softmax: softmax,
   LogSoftmax: logSoftmax,
 } satisfies KernelTable;

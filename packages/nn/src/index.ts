@@ -10,6 +10,13 @@ export {
   xavierUniform,
 } from './init';
 export { Flatten, Identity, ReLU, Sigmoid, Tanh } from './layers/activations';
+export {
+  AvgPool2d,
+  Conv2d,
+  type Conv2dOptions,
+  MaxPool2d,
+  type Pool2dOptions,
+} from './layers/conv';
 export { Dropout } from './layers/dropout';
 export { Linear, type LinearOptions } from './layers/linear';
 export { Sequential } from './layers/sequential';

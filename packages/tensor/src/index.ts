@@ -34,6 +34,7 @@ export {
 } from './errors';
 export * from './kernels';
 export { debugLog, getLogLevel, setLogLevel } from './log';
+export * from './ops/conv';
 export * from './ops/creation';
 export * from './ops/elementwise';
 export * from './ops/matmul';

@@ -126,6 +126,51 @@ export interface PrimitiveKernels {
   ScatterAdd: { inputs: [updates: KernelInput, indices: KernelInput]; attrs: { axis: number } };
 }
 
+/**
+ * Convolution and pooling geometry, shared by the forward and backward kernels. Tensors are
+ * NCHW: input [N, C, H, W], convolution weight [O, C / groups, kH, kW].
+ */
+export interface Conv2DAttrs {
+  readonly stride: readonly [number, number];
+  /** Zero padding as [top, bottom, left, right]. */
+  readonly padding: readonly [number, number, number, number];
+  readonly dilation: readonly [number, number];
+  readonly groups: number;
+}
+
+export interface Pool2DAttrs {
+  readonly kernelSize: readonly [number, number];
+  readonly stride: readonly [number, number];
+  /** Padding as [top, bottom, left, right]; padded cells never win a max and, unless
+   * `countIncludePad`, do not count in an average. */
+  readonly padding: readonly [number, number, number, number];
+  readonly dilation: readonly [number, number];
+}
+
+/** Convolution and pooling kernels (NCHW). */
+export interface ConvolutionKernels {
+  /** Cross-correlation as PyTorch's conv2d: output [N, O, outH, outW]. */
+  Conv2D: { inputs: [x: KernelInput, weight: KernelInput]; attrs: Conv2DAttrs };
+  /** Gradient of Conv2D with respect to x: output has x's shape (given as `output.shape`). */
+  Conv2DBackpropInput: { inputs: [dy: KernelInput, weight: KernelInput]; attrs: Conv2DAttrs };
+  /** Gradient of Conv2D with respect to the weight: output has the weight's shape. */
+  Conv2DBackpropFilter: { inputs: [x: KernelInput, dy: KernelInput]; attrs: Conv2DAttrs };
+  /** Maximum over each window; NaN propagates. Output [N, C, outH, outW]. */
+  MaxPool2D: { inputs: [x: KernelInput]; attrs: Pool2DAttrs };
+  /**
+   * Gradient of MaxPool2D: each window's `dy` goes to the first position holding the window's
+   * maximum (as PyTorch); contributions of overlapping windows add up. Output has x's shape.
+   */
+  MaxPool2DBackward: { inputs: [dy: KernelInput, x: KernelInput]; attrs: Pool2DAttrs };
+  /** Mean over each window. */
+  AvgPool2D: { inputs: [x: KernelInput]; attrs: Pool2DAttrs & { countIncludePad: boolean } };
+  /** Gradient of AvgPool2D: each window's `dy` spread evenly over its cells. */
+  AvgPool2DBackward: {
+    inputs: [dy: KernelInput];
+    attrs: Pool2DAttrs & { countIncludePad: boolean };
+  };
+}
+
 /** Fused kernels: optional. The tensor layer composes primitives when a backend lacks one. */
 export interface FusedKernels {
   /** Softmax along `axis`, shifted by the maximum so large inputs do not overflow. */
@@ -134,10 +179,11 @@ export interface FusedKernels {
   LogSoftmax: { inputs: [x: KernelInput]; attrs: { axis: number } };
 }
 
-export type Kernels = PrimitiveKernels & FusedKernels;
+export type Kernels = PrimitiveKernels & ConvolutionKernels & FusedKernels;
 export type KernelName = keyof Kernels;
 export type PrimitiveKernelName = keyof PrimitiveKernels;
 export type FusedKernelName = keyof FusedKernels;
+export type ConvolutionKernelName = keyof ConvolutionKernels;
 
 export type KernelInputs<K extends KernelName> = Kernels[K]['inputs'];
 export type KernelAttrs<K extends KernelName> = Kernels[K]['attrs'];
@@ -154,6 +200,10 @@ export type KernelFunction<K extends KernelName> = (call: KernelCall<K>) => Stor
 /** One backend's kernels: every primitive, and the fused kernels it chooses to provide. */
 export type KernelTable = { [K in PrimitiveKernelName]: KernelFunction<K> } & {
   [K in FusedKernelName]?: KernelFunction<K>;
+} & {
+  // NOTE: optional only until every backend implements them; an op whose kernel is missing
+  // throws a BackendError naming the kernel and the backend.
+  [K in ConvolutionKernelName]?: KernelFunction<K>;
 };
 
 /**
@@ -179,5 +229,15 @@ export const PRIMITIVE_KERNEL_NAMES: readonly PrimitiveKernelName[] = [
   'Gather',
   'ScatterAdd',
 ] satisfies readonly PrimitiveKernelName[];
+
+export const CONVOLUTION_KERNEL_NAMES: readonly ConvolutionKernelName[] = [
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'MaxPool2D',
+  'MaxPool2DBackward',
+  'AvgPool2D',
+  'AvgPool2DBackward',
+];
 
 export const FUSED_KERNEL_NAMES: readonly FusedKernelName[] = ['Softmax', 'LogSoftmax'];

@@ -1,3 +1,12 @@
+import {
+  avgPool2dBackwardRule,
+  avgPool2dRule,
+  conv2dBackpropFilterRule,
+  conv2dBackpropInputRule,
+  conv2dRule,
+  maxPool2dBackwardRule,
+  maxPool2dRule,
+} from './conv';
 import { binaryRule, unaryRule, whereRule } from './elementwise';
 import { reduceRule } from './reduce';
 import {
@@ -35,6 +44,13 @@ export const GRAD_RULES: GradRuleTable = {
   Where: whereRule,
   Gather: gatherRule,
   ScatterAdd: scatterAddRule,
+  Conv2D: conv2dRule,
+  Conv2DBackpropInput: conv2dBackpropInputRule,
+  Conv2DBackpropFilter: conv2dBackpropFilterRule,
+  MaxPool2D: maxPool2dRule,
+  MaxPool2DBackward: maxPool2dBackwardRule,
+  AvgPool2D: avgPool2dRule,
+  AvgPool2DBackward: avgPool2dBackwardRule,
   Softmax: softmaxRule,
   LogSoftmax: logSoftmaxRule,
   Reshape: reshapeRule,

@@ -37,7 +37,7 @@ let packB = new Float64Array(0);
 const edgeTile = new Float64Array(MR * NR);
 
 /** A strided matrix operand: element (r, c) is `data[offset + r * rs + c * cs]`. */
-interface Operand {
+export interface Operand {
   data: TypedArray;
   offset: number;
   rs: number;
@@ -340,7 +340,11 @@ function gemmDot(
   }
 }
 
-function gemmFloat(
+/**
+ * Float C = A B for an m x k A and a k x n B, written row-major at `c[cOffset...]`; C must be
+ * zeroed by the caller (the packed path adds into it).
+ */
+export function gemmFloat(
   A: Operand,
   B: Operand,
   c: TypedArray,
