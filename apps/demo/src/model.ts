@@ -5,7 +5,7 @@ export const MODEL_NAMES = ['mlp', 'cnn'] as const;
 
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-/** The demo's MLP: 784 pixels -> hidden ReLU units -> 10 digit logits. */
+/** Builds the demo's MLP: 784 pixels -> hidden ReLU units -> 10 digit logits. */
 export function buildMlp(hidden: number, seed: number): Sequential {
   return new Sequential(
     new Linear(784, hidden, { seed }),

@@ -5,7 +5,7 @@ export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd'] as const;
 
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
-/** The optimizer `--optimizer` names; SGD gets Nesterov momentum 0.9. */
+/** Builds the optimizer that `--optimizer` names; SGD gets Nesterov momentum 0.9. */
 export function buildOptimizer(
   name: OptimizerName,
   params: Tensor[],
@@ -21,7 +21,7 @@ export function buildOptimizer(
   }
 }
 
-/** The learning rate each optimizer starts from when `--lr` is not given (tuned on this demo's split). */
+/** Returns the starting learning rate for `--optimizer` when `--lr` is not given (tuned on this demo's split). */
 export function defaultLr(name: OptimizerName): number {
   return name === 'sgd' ? 0.05 : 3e-3;
 }

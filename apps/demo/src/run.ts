@@ -109,7 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   );
 }
 
-/** The hidden width of a saved MLP, read from its first weight's shape. */
+/** Reads the hidden width of a saved MLP from its first weight's shape. */
 async function hiddenUnitsOf(path: string): Promise<number> {
   const state = await loadSafetensors(path);
   const first = state.get('0.weight');

@@ -20,7 +20,7 @@ export class GradientError extends TesseraError {
   override name = 'GradientError';
 }
 
-/** The nodes between `output` and the sources, in an order where each node follows its inputs. */
+/** Lists the nodes between `output` and the sources, each after the nodes that made its inputs. */
 function topologicalNodes(output: Tensor, isSource: (t: Tensor) => boolean): TapeNode[] {
   const order: TapeNode[] = [];
   const visited = new Set<Tensor>();

@@ -31,7 +31,7 @@ function validateAdam(name: string, group: ParamGroup<AdamOptions>): void {
   checkBeta(name, 'betas[1]', group.betas[1]);
 }
 
-/** One bias-corrected Adam step on `param` with gradient `g`; updates the moments in `state`. */
+/** Takes one bias-corrected Adam step on `param` with gradient `g` and stores the new moments in `state`. */
 function adamStep(
   param: Tensor,
   g: Tensor,

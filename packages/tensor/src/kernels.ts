@@ -207,8 +207,8 @@ export type KernelTable = { [K in PrimitiveKernelName]: KernelFunction<K> } & {
 };
 
 /**
- * What autograd's tape records: every kernel, plus `Reshape`, which shares storage instead of
- * running a kernel but still needs a gradient rule.
+ * The op names autograd's tape records: every kernel, plus `Reshape`, which shares storage
+ * instead of running a kernel but still needs a gradient rule.
  */
 export type RecordedOpName = KernelName | 'Reshape';
 
