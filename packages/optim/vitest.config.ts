@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+// Gradient checks run thousands of small ops; on a loaded 2-core CI machine they need more
+// than vitest's 5 s default.
 export default defineConfig({
-  test: { setupFiles: ['./test/setup.ts'] },
+  test: { setupFiles: ['./test/setup.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
 });

@@ -57,7 +57,7 @@ program
   .option('--test-size <n>', 'test digits', positiveInteger('--test-size'), 2000)
   .option(
     '--save <file>',
-    'where to write the trained weights (default: out/mnist-<model>.safetensors)',
+    'where to write the trained weights (default: apps/demo/out/mnist-<model>.safetensors)',
   )
   .option('--load <file>', 'evaluate the weights in this .safetensors file instead of training')
   .option('--json', 'print only the final metrics, as one JSON object')

@@ -26,6 +26,7 @@ export { buffer, isBuffer, isParameter, parameter } from './parameter';
 export {
   loadSafetensors,
   parseSafetensors,
+  readSafetensors,
   saveSafetensors,
   serializeSafetensors,
 } from './safetensors';

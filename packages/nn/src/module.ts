@@ -112,8 +112,15 @@ export abstract class Module {
     return new Map([...this.namedParameters(), ...this.namedBuffers()]);
   }
 
-  /** Copies values from `state` into the module's parameters and buffers, checking shapes. */
-  loadStateDict(state: StateDict, options: LoadStateDictOptions = {}): void {
+  /**
+   * Copies values from `state` (a Map, or a plain object of name to tensor) into the module's
+   * parameters and buffers, checking names and shapes before anything changes.
+   */
+  loadStateDict(
+    stateInput: StateDict | Record<string, Tensor>,
+    options: LoadStateDictOptions = {},
+  ): void {
+    const state = stateInput instanceof Map ? stateInput : new Map(Object.entries(stateInput));
     const own = this.stateDict();
     if (options.strict ?? true) {
       const missing = [...own.keys()].filter((k) => !state.has(k));
@@ -127,6 +134,7 @@ export abstract class Module {
     for (const [name, target] of own) {
       const source = state.get(name);
       if (source === undefined) continue;
+      if (source.isDisposed) throw new ValueError(`loadStateDict: tensor '${name}' was disposed`);
       if (!shapesEqual(source.shape, target.shape)) {
         throw new ShapeError(
           `loadStateDict: '${name}' has shape ${formatShape(source.shape)} in the state dict ` +

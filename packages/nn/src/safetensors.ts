@@ -172,9 +172,29 @@ export async function saveSafetensors(
   }
 }
 
+/** Reads a safetensors file (Node only) into tensors on the active backend, with its metadata. */
+export async function readSafetensors(
+  path: string,
+): Promise<{ tensors: StateDict; metadata: Record<string, string> }> {
+  const fs = await import('node:fs/promises');
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (error) {
+    throw new ValueError(`loadSafetensors: cannot read '${path}': ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    return parseSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    throw new ValueError(`loadSafetensors: '${path}': ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
 /** Reads a safetensors file (Node only) into tensors on the active backend. */
 export async function loadSafetensors(path: string): Promise<StateDict> {
-  const fs = await import('node:fs/promises');
-  const bytes = await fs.readFile(path);
-  return parseSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).tensors;
+  return (await readSafetensors(path)).tensors;
 }

@@ -1,3 +1,5 @@
+import { DTypeError } from './errors';
+
 /**
  * Element types a tensor can hold. `float64` exists for reference computations and gradient
  * checks on backends that support it (the CPU backend); GPU backends reject it.
@@ -17,6 +19,15 @@ export interface DTypeArrayMap {
 export type TypedArray = Float32Array | Int32Array | Uint8Array | Float64Array;
 
 export type TypedArrayFor<D extends DType> = DTypeArrayMap[D];
+
+/** Throws a DTypeError naming `op` unless `dtype` is one of Tessera's dtypes. */
+export function checkDType(op: string, dtype: unknown): asserts dtype is DType {
+  if (!DTYPES.includes(dtype as DType)) {
+    throw new DTypeError(
+      `${op}: unknown dtype '${String(dtype)}'; expected one of ${DTYPES.join(', ')}`,
+    );
+  }
+}
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
@@ -58,7 +69,8 @@ export function allocArray(dtype: DType, size: number): TypedArray {
 export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
   const out = allocArray(dtype, values.length);
   if (dtype === 'bool') {
-    for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
+    // As a cast: any nonzero value, NaN included, is true.
+    for (let i = 0; i < values.length; i++) out[i] = values[i] === 0 || values[i] === false ? 0 : 1;
   } else if (dtype === 'int32') {
     for (let i = 0; i < values.length; i++) out[i] = Math.trunc(Number(values[i]));
   } else {

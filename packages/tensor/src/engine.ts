@@ -1,9 +1,9 @@
 import type { Backend, BackendFactory, BackendMemory } from './backend';
-import { type DType, isFloatDType, type TypedArray } from './dtype';
+import { checkDType, type DType, isFloatDType, type TypedArray } from './dtype';
 import { BackendError, DTypeError, formatShape, ShapeError } from './errors';
 import type { KernelAttrs, KernelInput, KernelName, RecordedOpName, Storage } from './kernels';
-import { debugLog } from './log';
-import { type Shape, sizeOf } from './shape';
+import { debugLog, getLogLevel } from './log';
+import { checkShape, type Shape, sizeOf } from './shape';
 import { Tensor } from './tensor';
 
 /** One kernel dispatch, as passed to the recording hook (autograd builds its tape from these). */
@@ -148,6 +148,7 @@ export class Engine {
 
   /** Copies host values onto `backend` (the active one by default). */
   writeTensor(values: TypedArray, shape: Shape, dtype: DType, backend?: Backend): Tensor {
+    checkDType('tensor', dtype);
     if (values.length !== sizeOf(shape)) {
       throw new ShapeError(
         `tensor: ${values.length} values do not fill shape ${formatShape(shape)}`,
@@ -193,6 +194,8 @@ export class Engine {
     attrs: KernelAttrs<K>,
     output: { shape: Shape; dtype: DType },
   ): Tensor {
+    checkDType(name, output.dtype);
+    checkShape(name, output.shape);
     const backend = this.backendOf(name, inputs);
     checkDtypeSupported(name, backend, output.dtype);
     const kernel = backend.kernels[name] as
@@ -203,7 +206,13 @@ export class Engine {
     }
     const kernelInputs = inputs.map((t) => t.kernelInput());
     const size = sizeOf(output.shape);
+    const timed = getLogLevel() >= 2;
+    const start = timed ? performance.now() : 0;
     const storage = kernel({ inputs: kernelInputs, attrs, output: { ...output, size } });
+    if (timed) {
+      const elapsed = (performance.now() - start).toFixed(3);
+      debugLog(2, `${backend.name} ${name} -> [${output.shape}] ${output.dtype} in ${elapsed} ms`);
+    }
     const result = this.makeTensor(storage, output.shape, output.dtype, backend);
     // Only float outputs carry gradients; comparisons and indices end the chain.
     if (
@@ -243,15 +252,23 @@ export class Engine {
    * tensors inside arrays and plain objects) and those passed to `keep`.
    */
   tidy<T>(fn: () => T): T {
+    if (typeof fn !== 'function') {
+      throw new TypeError(`tidy: expected a function, got ${typeof fn}`);
+    }
     const scope = new Set<Tensor>();
     this.scopes.push(scope);
     let result: T;
     try {
       result = fn();
-    } finally {
+    } catch (error) {
+      // The scope's tensors are unreachable once the error propagates: free them first.
       this.scopes.pop();
+      for (const tensor of scope) tensor.dispose();
+      throw error;
     }
+    this.scopes.pop();
     if (result instanceof Promise) {
+      for (const tensor of scope) tensor.dispose();
       throw new TypeError(
         'tidy: the function returned a Promise; tidy only supports synchronous code',
       );

@@ -44,6 +44,8 @@ export * from './ops/softmax';
 export { manualSeed, Random } from './random';
 export {
   broadcastShapes,
+  checkShape,
+  MAX_TENSOR_ELEMENTS,
   normalizeAxes,
   normalizeAxis,
   type Shape,

@@ -69,12 +69,25 @@ export function normalizeAxes(
   return unique;
 }
 
+/** The most elements one tensor may hold: typed arrays and GPU buffers are indexed by int32. */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+/** Throws a ShapeError naming `op` unless `shape` lists integers >= 0 within the size limit. */
 export function checkShape(op: string, shape: Shape): void {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(
         `${op}: invalid shape ${formatShape(shape)}; dimensions must be integers >= 0`,
       );
     }
+  }
+  const size = sizeOf(shape);
+  if (size > MAX_TENSOR_ELEMENTS) {
+    throw new ShapeError(
+      `${op}: shape ${formatShape(shape)} has ${size} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`,
+    );
   }
 }

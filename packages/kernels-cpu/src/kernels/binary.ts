@@ -19,6 +19,17 @@ type Loop = (
   n: number,
 ) => void;
 
+/**
+ * C's `pow`, which PyTorch follows: pow(1, y) is 1 even for NaN, and pow(-1, ±Infinity) is 1,
+ * where JavaScript's `**` gives NaN for both.
+ */
+function powC(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Number.POSITIVE_INFINITY || y === Number.NEGATIVE_INFINITY))) {
+    return 1;
+  }
+  return x ** y;
+}
+
 // One loop per op keeps each call site monomorphic, so V8 inlines the arithmetic.
 const FLOAT_LOOPS: Record<BinaryOp, Loop> = {
   add: (a, ia, sa, b, ib, sb, out, io, n) => {
@@ -34,7 +45,7 @@ const FLOAT_LOOPS: Record<BinaryOp, Loop> = {
     for (let i = 0; i < n; i++, ia += sa, ib += sb) out[io + i] = a[ia] / b[ib];
   },
   pow: (a, ia, sa, b, ib, sb, out, io, n) => {
-    for (let i = 0; i < n; i++, ia += sa, ib += sb) out[io + i] = a[ia] ** b[ib];
+    for (let i = 0; i < n; i++, ia += sa, ib += sb) out[io + i] = powC(a[ia], b[ib]);
   },
   maximum: (a, ia, sa, b, ib, sb, out, io, n) => {
     for (let i = 0; i < n; i++, ia += sa, ib += sb) {

@@ -1,4 +1,11 @@
-import { allocArray, type DType, dtypeOfArray, type TypedArray, toTypedArray } from '../dtype';
+import {
+  allocArray,
+  checkDType,
+  type DType,
+  dtypeOfArray,
+  type TypedArray,
+  toTypedArray,
+} from '../dtype';
 import { ENGINE } from '../engine';
 import { formatShape, ShapeError, ValueError } from '../errors';
 import { randomFor } from '../random';
@@ -23,6 +30,7 @@ type TensorDataNested = readonly (number | boolean | TensorDataNested)[];
  */
 export function tensor(values: TensorData, shape?: Shape, dtype?: DType): Tensor {
   const { flat, inferredShape } = flatten(values);
+  if (dtype !== undefined) checkDType('tensor', dtype);
   const resolvedShape = shape ?? inferredShape;
   checkShape('tensor', resolvedShape);
   if (sizeOf(resolvedShape) !== flat.length) {
@@ -93,6 +101,7 @@ function describe(value: unknown): string {
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+  checkDType('full', dtype);
   checkShape('full', shape);
   return ENGINE.runKernel('Fill', [], { value }, { shape, dtype });
 }
@@ -130,7 +139,11 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
   if (step === 0 || !Number.isFinite(step)) {
     throw new ValueError(`arange: step must be a finite nonzero number, got ${step}`);
   }
+  if (!Number.isFinite(from) || !Number.isFinite(to)) {
+    throw new ValueError(`arange: start and stop must be finite numbers, got ${from} and ${to}`);
+  }
   const count = Math.max(0, Math.ceil((to - from) / step));
+  checkShape('arange', [count]);
   const resolved = dtype ?? ([from, to, step].every(Number.isInteger) ? 'int32' : 'float32');
   const values = allocArray(resolved, count);
   for (let i = 0; i < count; i++) values[i] = from + i * step;
@@ -139,6 +152,8 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
 
 /** The n x n identity matrix. */
 export function eye(n: number, dtype: DType = 'float32'): Tensor {
+  checkShape('eye', [n, n]);
+  checkDType('eye', dtype);
   const values = allocArray(dtype, n * n);
   for (let i = 0; i < n; i++) values[i * n + i] = 1;
   return ENGINE.writeTensor(values, [n, n], dtype);
@@ -157,6 +172,7 @@ export function randomNormal(
 ): Tensor {
   checkShape('randomNormal', shape);
   const { mean = 0, std = 1, dtype = 'float32' } = options;
+  checkDType('randomNormal', dtype);
   const random = randomFor(options.seed);
   const values = allocArray(dtype, sizeOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = mean + std * random.normal();
@@ -170,6 +186,7 @@ export function randomUniform(
 ): Tensor {
   checkShape('randomUniform', shape);
   const { low = 0, high = 1, dtype = 'float32' } = options;
+  checkDType('randomUniform', dtype);
   if (!(high >= low)) throw new ValueError(`randomUniform: high (${high}) must be >= low (${low})`);
   const random = randomFor(options.seed);
   const values = allocArray(dtype, sizeOf(shape));

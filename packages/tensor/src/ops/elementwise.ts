@@ -1,5 +1,5 @@
 import type { Backend } from '../backend';
-import { type DType, isFloatDType, promoteDTypes, toTypedArray } from '../dtype';
+import { checkDType, type DType, isFloatDType, promoteDTypes, toTypedArray } from '../dtype';
 import { ENGINE } from '../engine';
 import { DTypeError } from '../errors';
 import type { BinaryOp, UnaryOp } from '../kernels';
@@ -83,6 +83,11 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     throw new TypeError(`${op}: at least one argument must be a Tensor`);
   }
+  for (const operand of [a, b]) {
+    if (!(operand instanceof Tensor) && typeof operand !== 'number') {
+      throw new TypeError(`${op}: expected a Tensor or a number, got ${describeValue(operand)}`);
+    }
+  }
   if (a instanceof Tensor) a.throwIfDisposed(op);
   if (b instanceof Tensor) b.throwIfDisposed(op);
   const left = a instanceof Tensor ? a : toTensor(a, b as Tensor);
@@ -106,9 +111,16 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   return output;
 }
 
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array (wrap it with tensor())';
+  return typeof value === 'string' ? `the string '${value}'` : typeof value;
+}
+
 /** Converts to `dtype`; returns `x` itself when it already has that dtype. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   x.throwIfDisposed('cast');
+  checkDType('cast', dtype);
   if (x.dtype === dtype) return x;
   return ENGINE.runKernel('Cast', [x], {}, { shape: x.shape, dtype });
 }

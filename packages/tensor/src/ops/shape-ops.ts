@@ -281,6 +281,9 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
 /** One-hot rows (float32) of length `depth` for int32 class `indices`. */
 export function oneHot(indices: Tensor, depth: number): Tensor {
   checkIndices('oneHot', indices);
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
+  }
   checkIndexRangeSync('oneHot', indices, depth);
   return ENGINE.tidy(() => {
     const classes = ENGINE.writeTensor(
