@@ -28,7 +28,8 @@ function reduceWith(
   keepDims: boolean,
 ): Tensor {
   x.throwIfDisposed(name);
-  const axes = normalizeAxes(name, axis, x.rank);
+  // A rank-0 tensor accepts axis 0 or -1, but has no axis to reduce.
+  const axes = normalizeAxes(name, axis, x.rank).filter((a) => a < x.rank);
   if ((op === 'max' || op === 'min') && axes.some((a) => x.shape[a] === 0)) {
     throw new ShapeError(
       `${name}: cannot reduce over an empty axis of shape ${formatShape(x.shape)}; ` +
