@@ -46,7 +46,7 @@ function userPath(path: string): string {
 export async function runDemo(options: DemoOptions): Promise<void> {
   const started = performance.now();
   const print: Print = options.json ? () => {} : (line = '') => console.log(line);
-  await useBackend(options.backend);
+  const backendDescription = await useBackend(options.backend);
   manualSeed(options.seed);
   const loaded = options.load === undefined ? undefined : await loadWeights(options, print);
   const settings = loaded?.settings ?? options;
@@ -56,7 +56,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     seed: settings.seed,
   });
   print(
-    `MNIST: ${train.length} training and ${test.length} test digits; backend ${options.backend}`,
+    `MNIST: ${train.length} training and ${test.length} test digits; backend ${backendDescription}`,
   );
   const testLoader = new DataLoader(test, { batchSize: 500 });
 
