@@ -1,0 +1,126 @@
+/**
+ * Stride arithmetic on the host: every copy-like kernel reads its operands through element
+ * strides over the output's axes (0 along broadcast axes).
+ */
+
+/** Row-major strides, in elements. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+/** Strides of a contiguous tensor of `shape` read as if broadcast to `outShape`. */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const own = contiguousStrides(shape);
+  const lead = outShape.length - shape.length;
+  return outShape.map((_, i) => {
+    const axis = i - lead;
+    return axis < 0 || shape[axis] === 1 ? 0 : own[axis];
+  });
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+export interface CollapsedAxes {
+  /** At least one axis. */
+  readonly shape: number[];
+  /** Per operand, its strides over `shape`. */
+  readonly strides: number[][];
+}
+
+/**
+ * Drops size-1 axes and merges each axis into the one before it wherever every operand steps
+ * through the pair as through one axis. Fewer axes mean shorter index arithmetic in shaders and
+ * more cache hits for compiled programs.
+ */
+export function collapseAxes(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): CollapsedAxes {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let axis = 0; axis < shape.length; axis++) {
+    const d = shape[axis];
+    if (d === 1) continue;
+    const last = outShape.length - 1;
+    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j][last] === s[axis] * d);
+    if (mergeable) {
+      outShape[last] *= d;
+      strides.forEach((s, j) => {
+        outStrides[j][last] = s[axis];
+      });
+    } else {
+      outShape.push(d);
+      strides.forEach((s, j) => {
+        outStrides[j].push(s[axis]);
+      });
+    }
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    for (const s of outStrides) s.push(0);
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/** Returns the row-major coordinates of flat `index` in `shape`. */
+export function coordinatesOf(shape: readonly number[], index: number): number[] {
+  const coords = new Array<number>(shape.length);
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    coords[axis] = index % shape[axis];
+    index = Math.floor(index / shape[axis]);
+  }
+  return coords;
+}
+
+/**
+ * Returns the smallest and largest offset `sum(c[i] * strides[i])` over the coordinates of flat indices
+ * `first..last` of `shape` (strides nonnegative). This is the part of an operand that one chunk of
+ * the output reads, so the operand's binding can cover just that part.
+ *
+ * The coordinates run through a lexicographic range. For the maximum, follow `last`'s digits from
+ * the first axis: at each axis, stepping one below `last`'s digit (when the range allows it)
+ * frees every later axis to its largest value, and following the digit keeps the upper bound.
+ * The minimum mirrors this along `first`'s digits.
+ */
+export function offsetRange(
+  shape: readonly number[],
+  strides: readonly number[],
+  first: number,
+  last: number,
+): [number, number] {
+  const a = coordinatesOf(shape, first);
+  const b = coordinatesOf(shape, last);
+  const rank = shape.length;
+  const freeMax = new Array<number>(rank + 1).fill(0);
+  for (let axis = rank - 1; axis >= 0; axis--) {
+    freeMax[axis] = freeMax[axis + 1] + (shape[axis] - 1) * strides[axis];
+  }
+  let max = Number.NEGATIVE_INFINITY;
+  let min = Number.POSITIVE_INFINITY;
+  let maxPrefix = 0;
+  let minPrefix = 0;
+  let lowerBound = true;
+  let upperBound = true;
+  for (let axis = 0; axis < rank; axis++) {
+    const s = strides[axis];
+    const low = lowerBound ? a[axis] : 0;
+    if (b[axis] - 1 >= low) max = Math.max(max, maxPrefix + (b[axis] - 1) * s + freeMax[axis + 1]);
+    maxPrefix += b[axis] * s;
+    lowerBound = lowerBound && b[axis] === a[axis];
+    const high = upperBound ? b[axis] : shape[axis] - 1;
+    if (a[axis] + 1 <= high) min = Math.min(min, minPrefix + (a[axis] + 1) * s);
+    minPrefix += a[axis] * s;
+    upperBound = upperBound && a[axis] === b[axis];
+  }
+  return [Math.min(min, minPrefix), Math.max(max, maxPrefix)];
+}
