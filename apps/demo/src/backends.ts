@@ -1,6 +1,27 @@
+import { existsSync } from 'node:fs';
 import { createCpuBackend } from '@tessera/kernels-cpu';
 import { createGpuJsBackend } from '@tessera/kernels-gpujs';
-import { registerBackend, setBackend } from '@tessera/tensor';
+import { createWebGPUBackend } from '@tessera/kernels-webgpu';
+import { registerBackend, removeBackend, setBackend } from '@tessera/tensor';
+
+/** Debian's chromium package ships SwiftShader, a CPU Vulkan driver Dawn can use without a GPU. */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * Dawn's GPU object. It must stay referenced while its device is in use: once garbage
+ * collected, Dawn tears the instance down under the device and the process aborts.
+ */
+let dawnGpu: GPU | null = null;
+
+/** Starts WebGPU in Node through Dawn (the `webgpu` package), on SwiftShader where no other driver is set. */
+async function startWebGPU() {
+  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  const { create } = await import('webgpu');
+  dawnGpu = create(['backend=vulkan']);
+  return createWebGPUBackend({ gpu: dawnGpu });
+}
 
 /** Backends the demo can train on, by the name `--backend` takes. */
 const BACKENDS = {
@@ -8,6 +29,7 @@ const BACKENDS = {
   // gpu.js picks WebGL through headless-gl when the gl addon built and a display exists
   // (xvfb-run -a in a terminal without one), else its CPU mode; the demo reports which.
   gpujs: () => createGpuJsBackend(),
+  webgpu: startWebGPU,
 } as const;
 
 export type BackendName = keyof typeof BACKENDS;
@@ -27,4 +49,10 @@ export async function useBackend(name: BackendName): Promise<string> {
     .filter((part) => typeof part === 'string' && part.length > 0)
     .join('; ');
   return details.length > 0 ? `${name} (${details})` : name;
+}
+
+/** Destroys the backend's device so the process can exit (Dawn keeps Node alive until then). */
+export async function releaseBackend(name: BackendName): Promise<void> {
+  await removeBackend(name);
+  if (name === 'webgpu') dawnGpu = null;
 }

@@ -83,7 +83,11 @@ program
 const args = process.argv.slice(2);
 if (args[0] === '--') args.shift();
 
-program.parseAsync(args, { from: 'user' }).catch((error: unknown) => {
-  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+program
+  .parseAsync(args, { from: 'user' })
+  // Native GPU bindings can hold the event loop open after the device is gone.
+  .then(() => process.exit(process.exitCode ?? 0))
+  .catch((error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });

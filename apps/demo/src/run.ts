@@ -8,7 +8,7 @@ import { accuracy, classificationReport, precisionRecallFscoreSupport } from '@t
 import { type Module, readSafetensors, saveSafetensors } from '@tessera/nn';
 import { CosineAnnealingLR } from '@tessera/optim';
 import { manualSeed } from '@tessera/tensor';
-import { type BackendName, useBackend } from './backends';
+import { type BackendName, releaseBackend, useBackend } from './backends';
 import { buildModel, MODEL_NAMES, type ModelName } from './model';
 import { buildOptimizer, defaultLr, type OptimizerName } from './optimizers';
 import { EpochProgress } from './progress';
@@ -44,6 +44,14 @@ function userPath(path: string): string {
 
 /** Trains (or loads) the model, evaluates it on the test split and prints the report. */
 export async function runDemo(options: DemoOptions): Promise<void> {
+  try {
+    await runOnBackend(options);
+  } finally {
+    await releaseBackend(options.backend);
+  }
+}
+
+async function runOnBackend(options: DemoOptions): Promise<void> {
   const started = performance.now();
   const print: Print = options.json ? () => {} : (line = '') => console.log(line);
   const backendDescription = await useBackend(options.backend);
