@@ -1,6 +1,8 @@
 // Prints the CPU backend's float32 matmul speed in GFLOP/s for square sizes.
 // Usage: pnpm --filter @tessera/kernels-cpu build && node packages/kernels-cpu/scripts/matmul-speed.mjs [sizes...]
-// Runs the MatMul kernel directly (no engine), single thread, after a warm-up.
+// Runs the backend's MatMul kernel (no tensor engine) after a warm-up.
+// THREADS=n sets the thread count (default 1), WASM=0 turns off the WebAssembly GEMM and
+// DTYPE=float64 measures float64 (always the TypeScript GEMM).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -11,11 +13,13 @@ if (!existsSync(fileURLToPath(entry))) {
   );
   process.exit(1);
 }
-const { cpuKernels } = await import(entry.href);
+const { createCpuBackend } = await import(entry.href);
 
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [128, 256, 512, 1024];
 const dtype = process.env.DTYPE === 'float64' ? 'float64' : 'float32';
 const Array_ = dtype === 'float64' ? Float64Array : Float32Array;
+const threads = Number(process.env.THREADS ?? 1);
+const backend = createCpuBackend({ threads, wasm: process.env.WASM !== '0' });
 
 function randomMatrix(n, seed) {
   const values = new Array_(n * n);
@@ -28,20 +32,24 @@ function randomMatrix(n, seed) {
 }
 
 function run(n, a, b) {
-  return cpuKernels.MatMul({
+  const c = backend.kernels.MatMul({
     inputs: [
-      { storage: { data: a }, shape: [n, n], dtype },
-      { storage: { data: b }, shape: [n, n], dtype },
+      { storage: a, shape: [n, n], dtype },
+      { storage: b, shape: [n, n], dtype },
     ],
     attrs: { transposeA: false, transposeB: false },
     output: { shape: [n, n], dtype, size: n * n },
   });
+  backend.dispose(c);
 }
 
-process.stdout.write(`matmul ${dtype}, one thread, node ${process.version}\n`);
+const engine = backend.wasm ? 'WebAssembly SIMD' : 'TypeScript';
+process.stdout.write(
+  `matmul ${dtype}, ${engine}, ${backend.threads} thread(s), node ${process.version}\n`,
+);
 for (const n of sizes) {
-  const a = randomMatrix(n, 1);
-  const b = randomMatrix(n, 2);
+  const a = backend.write(randomMatrix(n, 1), dtype);
+  const b = backend.write(randomMatrix(n, 2), dtype);
   run(n, a, b); // warm-up: compiles the kernels and sizes the pack buffers
   run(n, a, b);
   const flops = 2 * n * n * n;
@@ -61,4 +69,7 @@ for (const n of sizes) {
   process.stdout.write(
     `${String(n).padStart(5)} x ${n}: ${gflops(best)} GFLOP/s best, ${gflops(elapsed / reps)} mean (${reps} runs)\n`,
   );
+  backend.dispose(a);
+  backend.dispose(b);
 }
+backend.destroy();

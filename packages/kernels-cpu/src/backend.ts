@@ -7,12 +7,27 @@ import type {
   Storage,
   TypedArray,
 } from '@tessera/tensor';
+import { GemmEngine, runWithEngine } from './gemm-engine';
 import { cpuKernels } from './kernel-table';
 import { allocArray, type CpuStorage, storageData } from './storage';
+import { coreCount } from './threads/pool';
 
 export interface CpuBackendOptions {
   /** The name used in messages; defaults to `cpu`. */
   name?: string;
+  /**
+   * Run float32 MatMul and convolutions through the WebAssembly SIMD GEMM (float32
+   * arithmetic) where the environment supports it; defaults to true. With false, or without
+   * WebAssembly SIMD, they use the TypeScript GEMM (float64 arithmetic, several times slower).
+   */
+  wasm?: boolean;
+  /**
+   * Threads that large float32 products are split across, the calling thread included;
+   * defaults to every core (`os.availableParallelism()` in Node). Needs the WebAssembly GEMM,
+   * Node's worker_threads and SharedArrayBuffer; elsewhere (browsers included) products run on
+   * the calling thread. Workers start at the first large product and end with `destroy()`.
+   */
+  threads?: number;
 }
 
 const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'bool', 'float64']);
@@ -25,6 +40,7 @@ const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'bool'
 export class CpuBackend implements Backend {
   readonly name: string;
   readonly kernels: KernelTable;
+  private readonly engine: GemmEngine;
   private liveBytes = 0;
   private liveBuffers = 0;
   /** Storages made here and not yet disposed (weak, so lost tensors do not pin memory). */
@@ -32,7 +48,25 @@ export class CpuBackend implements Backend {
 
   constructor(options: CpuBackendOptions = {}) {
     this.name = options.name ?? 'cpu';
+    const threads = options.threads ?? coreCount();
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new Error(`${this.name}: threads must be a positive integer, got ${threads}`);
+    }
+    this.engine = new GemmEngine({ wasm: options.wasm ?? true, threads });
     this.kernels = this.countingKernels();
+  }
+
+  /** Whether float32 products run in WebAssembly SIMD (requested and supported). */
+  get wasm(): boolean {
+    return this.engine.usesWasm;
+  }
+
+  /**
+   * Threads that large float32 products use: 1 where worker threads are unavailable, and after
+   * a worker reported an error (an event, so seen only once the event loop has run).
+   */
+  get threads(): number {
+    return this.engine.threads;
   }
 
   supportsDtype(dtype: DType): boolean {
@@ -69,7 +103,9 @@ export class CpuBackend implements Backend {
     return { bytes: this.liveBytes, buffers: this.liveBuffers };
   }
 
+  /** Forgets every storage and terminates the GEMM worker threads. */
   destroy(): void {
+    this.engine.destroy();
     this.live = new WeakSet();
     this.liveBytes = 0;
     this.liveBuffers = 0;
@@ -86,12 +122,15 @@ export class CpuBackend implements Backend {
     return storage;
   }
 
-  /** `cpuKernels`, each wrapped so that the storage it returns is counted. */
+  /**
+   * `cpuKernels`, each wrapped so that the storage it returns is counted and it runs with this
+   * backend's GEMM engine.
+   */
   private countingKernels(): KernelTable {
     const table: Partial<Record<KernelName, (call: never) => Storage>> = {};
     for (const name of Object.keys(cpuKernels) as KernelName[]) {
       const kernel = cpuKernels[name] as (call: never) => CpuStorage;
-      table[name] = (call: never) => this.adopt(kernel(call));
+      table[name] = (call: never) => this.adopt(runWithEngine(this.engine, () => kernel(call)));
     }
     return table as KernelTable;
   }
@@ -103,6 +142,9 @@ export class CpuBackend implements Backend {
  * @example
  * registerBackend('cpu', () => createCpuBackend());
  * await setBackend('cpu');
+ * // Two threads, or the TypeScript kernels only:
+ * createCpuBackend({ threads: 2 });
+ * createCpuBackend({ wasm: false });
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
   return new CpuBackend(options);

@@ -1,143 +1,98 @@
-import type { Conv2DAttrs, KernelCall, TypedArray } from '@tessera/tensor';
+import type { KernelCall, TypedArray } from '@tessera/tensor';
 import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
-import { gemmFloat } from './mat-mul';
+import { gemmWorkspace } from './gemm';
+import { col2im, type Geometry, geometry, im2col } from './im2col';
 
 /*
- * Convolution as im2col + GEMM: for one image and one group, the columns matrix holds, for
- * each (channel, ky, kx) row, the input value each output position sees (0 in the padding), so
- * the convolution is the product weight[O, C*kH*kW] x columns[C*kH*kW, outH*outW] and the
- * packed matmul does the arithmetic. The backward kernels reuse the same layout: the input
- * gradient is weightᵀ x dy scattered back (col2im), the filter gradient dy x columnsᵀ.
+ * Convolution as im2col + GEMM over a chunk of images at once. The columns matrix has one row
+ * per (channel, ky, kx) and one column per (image, output position). For each group the
+ * convolution is then the single product weight[groupOut, patch] x columns[patch, images *
+ * spatial].
+ * Wide products split well across threads and amortize the GEMM's packing, where one small
+ * product per image would not. The backward kernels use the same layout: the input gradient is
+ * weightᵀ x dy scattered back (col2im), the filter gradient dy x columnsᵀ, summed over images
+ * by the product itself. dy and y are [N, O, spatial], so their per-image rows are copied to and
+ * from the [O, images * spatial] layout.
  */
 
-interface Geometry {
-  batch: number;
-  channels: number;
-  height: number;
-  width: number;
-  outChannels: number;
-  kernelH: number;
-  kernelW: number;
-  outH: number;
-  outW: number;
-  groups: number;
-  groupChannels: number;
-  groupOut: number;
-  /** Rows of the columns matrix for one group: groupChannels * kernelH * kernelW. */
-  patch: number;
-  attrs: Conv2DAttrs;
+/** Elements of the columns matrix per GEMM (16 MiB of float32): bounds the images per chunk. */
+const COLUMNS_LIMIT = 1 << 22;
+
+/** Images per chunk: as many as keep the columns matrix within COLUMNS_LIMIT, at least one. */
+function chunkImages(g: Geometry): number {
+  const perImage = g.patch * g.outH * g.outW;
+  return Math.max(1, Math.min(g.batch, Math.floor(COLUMNS_LIMIT / perImage)));
 }
 
-function geometry(
-  xShape: readonly number[],
-  wShape: readonly number[],
-  yShape: readonly number[],
-  attrs: Conv2DAttrs,
-): Geometry {
-  const [batch, channels, height, width] = xShape;
-  const [outChannels, groupChannels, kernelH, kernelW] = wShape;
-  const groups = attrs.groups;
-  return {
-    batch,
-    channels,
-    height,
-    width,
-    outChannels,
-    kernelH,
-    kernelW,
-    outH: yShape[2],
-    outW: yShape[3],
-    groups,
-    groupChannels,
-    groupOut: outChannels / groups,
-    patch: groupChannels * kernelH * kernelW,
-    attrs,
-  };
-}
-
-/** Fills `columns` for image `n`, group `g`. */
-function im2col(x: TypedArray, g: Geometry, n: number, group: number, columns: Float64Array): void {
-  const { height, width, kernelH, kernelW, outH, outW } = g;
-  const [strideH, strideW] = g.attrs.stride;
-  const [dilationH, dilationW] = g.attrs.dilation;
-  const [top, , left] = g.attrs.padding;
-  const plane = height * width;
-  let row = 0;
-  for (let c = 0; c < g.groupChannels; c++) {
-    const channelBase = (n * g.channels + group * g.groupChannels + c) * plane;
-    for (let ky = 0; ky < kernelH; ky++) {
-      for (let kx = 0; kx < kernelW; kx++, row++) {
-        const rowBase = row * outH * outW;
-        for (let oy = 0; oy < outH; oy++) {
-          const iy = oy * strideH - top + ky * dilationH;
-          const outBase = rowBase + oy * outW;
-          if (iy < 0 || iy >= height) {
-            columns.fill(0, outBase, outBase + outW);
-            continue;
-          }
-          const inBase = channelBase + iy * width;
-          for (let ox = 0; ox < outW; ox++) {
-            const ix = ox * strideW - left + kx * dilationW;
-            columns[outBase + ox] = ix >= 0 && ix < width ? x[inBase + ix] : 0;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** Adds `columns` back onto image `n`, group `g` of `dx` (the adjoint of im2col). */
-function col2im(
-  columns: Float64Array,
-  g: Geometry,
-  n: number,
-  group: number,
-  dx: TypedArray,
+/**
+ * Copies channels [o0, o0 + count) of images [n0, n0 + images) between an NCHW tensor and a
+ * row-major [count, images * spatial] matrix, in the direction `toMatrix` selects.
+ */
+function moveChannels(
+  tensor: TypedArray,
+  matrix: TypedArray,
+  ld: number,
+  g: { channels: number; spatial: number; o0: number; count: number },
+  n0: number,
+  images: number,
+  toMatrix: boolean,
 ): void {
-  const { height, width, kernelH, kernelW, outH, outW } = g;
-  const [strideH, strideW] = g.attrs.stride;
-  const [dilationH, dilationW] = g.attrs.dilation;
-  const [top, , left] = g.attrs.padding;
-  const plane = height * width;
-  let row = 0;
-  for (let c = 0; c < g.groupChannels; c++) {
-    const channelBase = (n * g.channels + group * g.groupChannels + c) * plane;
-    for (let ky = 0; ky < kernelH; ky++) {
-      for (let kx = 0; kx < kernelW; kx++, row++) {
-        const rowBase = row * outH * outW;
-        for (let oy = 0; oy < outH; oy++) {
-          const iy = oy * strideH - top + ky * dilationH;
-          if (iy < 0 || iy >= height) continue;
-          const inBase = channelBase + iy * width;
-          const outBase = rowBase + oy * outW;
-          for (let ox = 0; ox < outW; ox++) {
-            const ix = ox * strideW - left + kx * dilationW;
-            if (ix >= 0 && ix < width) dx[inBase + ix] += columns[outBase + ox];
-          }
-        }
-      }
+  const { spatial } = g;
+  for (let image = 0; image < images; image++) {
+    for (let o = 0; o < g.count; o++) {
+      const t = ((n0 + image) * g.channels + g.o0 + o) * spatial;
+      const mOffset = o * ld + image * spatial;
+      if (toMatrix) matrix.set(tensor.subarray(t, t + spatial), mOffset);
+      else tensor.set(matrix.subarray(mOffset, mOffset + spatial), t);
     }
   }
+}
+
+/** Calls `body` for each chunk of images and each group, in order. */
+function forEachChunk(
+  g: Geometry,
+  body: (n0: number, images: number, columns: number, group: number) => void,
+): void {
+  const chunk = chunkImages(g);
+  const spatial = g.outH * g.outW;
+  for (let n0 = 0; n0 < g.batch; n0 += chunk) {
+    const images = Math.min(chunk, g.batch - n0);
+    for (let group = 0; group < g.groups; group++) body(n0, images, images * spatial, group);
+  }
+}
+
+/** Returns the layout of group `group`'s output channels, for `moveChannels`. */
+function groupChannels(g: Geometry, group: number) {
+  const spatial = g.outH * g.outW;
+  return { channels: g.outChannels, spatial, o0: group * g.groupOut, count: g.groupOut };
+}
+
+/** Copies group `group`'s weight [groupOut, patch] into `target`. */
+function copyWeight(w: TypedArray, g: Geometry, group: number, target: TypedArray): void {
+  const start = group * g.groupOut * g.patch;
+  target.set(w.subarray(start, start + g.groupOut * g.patch));
 }
 
 export function conv2d(call: KernelCall<'Conv2D'>): CpuStorage {
   const [xInput, wInput] = call.inputs;
   const g = geometry(xInput.shape, wInput.shape, call.output.shape, call.attrs);
   const out = allocOutput(call.output);
-  const spatial = g.outH * g.outW;
   if (call.output.size === 0 || g.patch === 0) return wrap(out);
+
   const x = dataOf(xInput);
   const w = dataOf(wInput);
-  const columns = new Float64Array(g.patch * spatial);
-  for (let n = 0; n < g.batch; n++) {
-    for (let group = 0; group < g.groups; group++) {
-      im2col(x, g, n, group, columns);
-      const weight = { data: w, offset: group * g.groupOut * g.patch, rs: g.patch, cs: 1 };
-      const cols = { data: columns, offset: 0, rs: spatial, cs: 1 };
-      const outOffset = (n * g.outChannels + group * g.groupOut) * spatial;
-      gemmFloat(weight, cols, out, outOffset, g.groupOut, spatial, g.patch);
+  const spatial = g.outH * g.outW;
+  forEachChunk(g, (n0, images, cols, group) => {
+    const { groupOut, patch } = g;
+    const ws = gemmWorkspace(call.output.dtype, groupOut * patch, patch * cols, groupOut, cols);
+    copyWeight(w, g, group, ws.a);
+    for (let image = 0; image < images; image++) {
+      im2col(x, g, n0 + image, group, ws.b, cols, image * spatial);
     }
-  }
+    // y = weight [groupOut, patch] x columns [patch, cols]
+    ws.multiply({ rs: patch, cs: 1 }, { rs: cols, cs: 1 }, groupOut, cols, patch);
+    moveChannels(out, ws.c, ws.ldc, groupChannels(g, group), n0, images, false);
+  });
   return wrap(out);
 }
 
@@ -145,26 +100,22 @@ export function conv2dBackpropInput(call: KernelCall<'Conv2DBackpropInput'>): Cp
   const [dyInput, wInput] = call.inputs;
   const g = geometry(call.output.shape, wInput.shape, dyInput.shape, call.attrs);
   const dx = allocOutput(call.output);
-  const spatial = g.outH * g.outW;
   if (dyInput.shape.some((d) => d === 0) || g.patch === 0) return wrap(dx);
+
   const dy = dataOf(dyInput);
   const w = dataOf(wInput);
-  const columns = new Float64Array(g.patch * spatial);
-  for (let n = 0; n < g.batch; n++) {
-    for (let group = 0; group < g.groups; group++) {
-      columns.fill(0);
-      // columns = weightᵀ [patch, groupOut] x dy [groupOut, spatial]
-      const weightT = { data: w, offset: group * g.groupOut * g.patch, rs: 1, cs: g.patch };
-      const grad = {
-        data: dy,
-        offset: (n * g.outChannels + group * g.groupOut) * spatial,
-        rs: spatial,
-        cs: 1,
-      };
-      gemmFloat(weightT, grad, columns, 0, g.patch, spatial, g.groupOut);
-      col2im(columns, g, n, group, dx);
+  const spatial = g.outH * g.outW;
+  forEachChunk(g, (n0, images, cols, group) => {
+    const { groupOut, patch } = g;
+    const ws = gemmWorkspace(call.output.dtype, patch * groupOut, groupOut * cols, patch, cols);
+    copyWeight(w, g, group, ws.a);
+    moveChannels(dy, ws.b, cols, groupChannels(g, group), n0, images, true);
+    // columns = weightᵀ [patch, groupOut] x dy [groupOut, cols]
+    ws.multiply({ rs: 1, cs: patch }, { rs: cols, cs: 1 }, patch, cols, groupOut);
+    for (let image = 0; image < images; image++) {
+      col2im(ws.c, ws.ldc, image * spatial, g, n0 + image, group, dx);
     }
-  }
+  });
   return wrap(dx);
 }
 
@@ -174,28 +125,35 @@ export function conv2dBackpropFilter(call: KernelCall<'Conv2DBackpropFilter'>): 
   const dw = allocOutput(call.output);
   const spatial = g.outH * g.outW;
   if (call.output.size === 0 || spatial === 0 || g.batch === 0) return wrap(dw);
+
   const x = dataOf(xInput);
   const dy = dataOf(dyInput);
-  const columns = new Float64Array(g.patch * spatial);
-  const partial = new Float64Array(g.groupOut * g.patch);
   const sums = new Float64Array(dw.length);
-  for (let n = 0; n < g.batch; n++) {
-    for (let group = 0; group < g.groups; group++) {
-      im2col(x, g, n, group, columns);
-      partial.fill(0);
-      // partial = dy [groupOut, spatial] x columnsᵀ [spatial, patch]
-      const grad = {
-        data: dy,
-        offset: (n * g.outChannels + group * g.groupOut) * spatial,
-        rs: spatial,
-        cs: 1,
-      };
-      const colsT = { data: columns, offset: 0, rs: 1, cs: spatial };
-      gemmFloat(grad, colsT, partial, 0, g.groupOut, g.patch, spatial);
-      const base = group * g.groupOut * g.patch;
-      for (let i = 0; i < partial.length; i++) sums[base + i] += partial[i];
+  forEachChunk(g, (n0, images, cols, group) => {
+    const { groupOut, patch } = g;
+    const ws = gemmWorkspace(call.output.dtype, groupOut * cols, patch * cols, groupOut, patch);
+    moveChannels(dy, ws.a, cols, groupChannels(g, group), n0, images, true);
+    for (let image = 0; image < images; image++) {
+      im2col(x, g, n0 + image, group, ws.b, cols, image * spatial);
     }
-  }
+    // dw = dy [groupOut, cols] x columnsᵀ [cols, patch], summed over chunks in float64
+    ws.multiply({ rs: cols, cs: 1 }, { rs: 1, cs: cols }, groupOut, patch, cols);
+    addRows(sums, group * groupOut * patch, ws.c, ws.ldc, groupOut, patch);
+  });
   dw.set(sums);
   return wrap(dw);
+}
+
+/** sums[offset + i * n + j] += c[i * ldc + j] for an m x n block. */
+function addRows(
+  sums: Float64Array,
+  offset: number,
+  c: TypedArray,
+  ldc: number,
+  m: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) sums[offset + i * n + j] += c[i * ldc + j];
+  }
 }

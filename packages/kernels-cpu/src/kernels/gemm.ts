@@ -1,0 +1,118 @@
+import type { DType, TypedArray } from '@tessera/tensor';
+import { activeEngine } from '../gemm-engine';
+import type { Layout } from '../wasm/wasm-gemm';
+import { gemmFloat, type Operand } from './packed-gemm';
+
+/**
+ * Operand buffers for one product C = A B and the multiply that uses them. Fill `a` and `b`,
+ * call `multiply` with their strides, then read C from `c` (row stride `ldc`).
+ */
+export interface GemmWorkspace {
+  a: TypedArray;
+  b: TypedArray;
+  c: TypedArray;
+  ldc: number;
+  multiply(A: Layout, B: Layout, m: number, n: number, k: number): void;
+}
+
+/**
+ * Returns a workspace for an m x n product with `aSize` and `bSize` operand elements. float32
+ * uses the active engine's WebAssembly GEMM in float32 arithmetic, whose buffers are views into
+ * its memory and stay valid until the next workspace. float64, and float32 without WebAssembly,
+ * use the TypeScript GEMM on fresh Float64Arrays.
+ */
+export function gemmWorkspace(
+  dtype: DType,
+  aSize: number,
+  bSize: number,
+  m: number,
+  n: number,
+): GemmWorkspace {
+  const wasm = dtype === 'float32' ? activeEngine().wasmGemm() : undefined;
+  const views = wasm?.reserve(aSize, bSize, m, n);
+  if (wasm !== undefined && views !== undefined) {
+    return { ...views, multiply: (A, B, rows, cols, k) => wasm.multiply(A, B, rows, cols, k) };
+  }
+  const a = new Float64Array(aSize);
+  const b = new Float64Array(bSize);
+  const c = new Float64Array(m * n);
+  const multiply = (A: Layout, B: Layout, rows: number, cols: number, k: number): void => {
+    c.fill(0, 0, rows * cols);
+    gemmFloat({ data: a, offset: 0, ...A }, { data: b, offset: 0, ...B }, c, 0, rows, cols, k);
+  };
+  return { a, b, c, ldc: n, multiply };
+}
+
+/**
+ * Multiply-adds below which float32 products stay in TypeScript: copying into WebAssembly memory
+ * costs more than it saves (the TypeScript GEMM makes the same choice against packing).
+ */
+const WASM_MIN_WORK = 16 * 16 * 16;
+
+/**
+ * Float32 C = A B written row-major at `c[cOffset...]`, which the caller has zeroed: the
+ * WebAssembly GEMM where it applies, else the TypeScript GEMM. Matrix-vector shapes (n <= 2 or
+ * m = 1) stay in TypeScript, where dot products with float64 sums are already memory-bound.
+ */
+export function gemmFloat32(
+  A: Operand,
+  B: Operand,
+  c: TypedArray,
+  cOffset: number,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  const large = n > 2 && m > 1 && m * n * k >= WASM_MIN_WORK;
+  const float32 = A.data instanceof Float32Array && B.data instanceof Float32Array;
+  if (large && float32 && gemmFloat32Wasm(A, B, c, cOffset, m, n, k)) return;
+  gemmFloat(A, B, c, cOffset, m, n, k);
+}
+
+/** Returns the number of elements from an operand's first element to its last, inclusive. */
+function extent(rows: number, cols: number, op: Operand): number {
+  return (rows - 1) * op.rs + (cols - 1) * op.cs + 1;
+}
+
+/**
+ * C = A B in float32 with the WebAssembly GEMM, written row-major at `c[cOffset...]`; returns
+ * false, writing nothing, when the engine has no WebAssembly GEMM or its memory cannot hold the
+ * operands. A and B must be Float32Arrays with non-negative strides.
+ */
+export function gemmFloat32Wasm(
+  A: Operand,
+  B: Operand,
+  c: TypedArray,
+  cOffset: number,
+  m: number,
+  n: number,
+  k: number,
+): boolean {
+  const wasm = activeEngine().wasmGemm();
+  if (wasm === undefined) return false;
+  const aSize = extent(m, k, A);
+  const bSize = extent(k, n, B);
+  const views = wasm.reserve(aSize, bSize, m, n);
+  if (views === undefined) return false;
+  views.a.set(A.data.subarray(A.offset, A.offset + aSize));
+  views.b.set(B.data.subarray(B.offset, B.offset + bSize));
+  wasm.multiply(A, B, m, n, k);
+  copyRows(views.c, views.ldc, c, cOffset, m, n);
+  return true;
+}
+
+/** Copies m rows of n elements from `source` (row stride `ld`) to row-major `target`. */
+export function copyRows(
+  source: TypedArray,
+  ld: number,
+  target: TypedArray,
+  offset: number,
+  m: number,
+  n: number,
+): void {
+  if (ld === n) {
+    target.set(source.subarray(0, m * n), offset);
+    return;
+  }
+  for (let i = 0; i < m; i++) target.set(source.subarray(i * ld, i * ld + n), offset + i * n);
+}
