@@ -1,0 +1,82 @@
+import type { Contender } from '../contender';
+import { webgpuChildEnvironment } from './webgpu-node';
+
+/**
+ * A contender the bench can run, light enough to import in the parent process. The
+ * contender's library loads only in its own child, through `load`.
+ */
+export interface ContenderEntry {
+  name: string;
+  /** Tessera's rows are divided by the best peer on each workload. */
+  role: 'tessera' | 'peer';
+  /** Runs when `--contenders` is not given. */
+  byDefault: boolean;
+  load(): Promise<Contender>;
+  /** Environment variables the child process needs from its start. */
+  childEnvironment?: () => Record<string, string>;
+  /** The reason the contender cannot run in this build; such a contender is never loaded. */
+  unavailable?: string;
+}
+
+function notBuilt(name: string): () => Promise<Contender> {
+  return () => Promise.reject(new Error(`${name} is not available in this build`));
+}
+
+export const CONTENDERS: readonly ContenderEntry[] = [
+  {
+    name: 'tessera-cpu',
+    role: 'tessera',
+    byDefault: true,
+    load: async () => (await import('./tessera-cpu')).tesseraCpu,
+  },
+  {
+    name: 'tessera-cpu-1t',
+    role: 'tessera',
+    byDefault: true,
+    load: async () => (await import('./tessera-cpu')).tesseraCpuOneThread,
+  },
+  {
+    // Not in the default set, for the reason given at tfjs-webgpu below.
+    name: 'tessera-webgpu',
+    role: 'tessera',
+    byDefault: false,
+    load: async () => (await import('./tessera-webgpu')).tesseraWebgpu,
+    childEnvironment: webgpuChildEnvironment,
+  },
+  {
+    // Slot for a module like tessera-cpu.ts that registers createGpuJsBackend from
+    // @tessera/kernels-gpujs.
+    name: 'tessera-gpujs',
+    role: 'tessera',
+    byDefault: false,
+    load: notBuilt('tessera-gpujs'),
+    unavailable: 'the bench has no tessera-gpujs module yet',
+  },
+  {
+    name: 'tfjs-cpu',
+    role: 'peer',
+    byDefault: true,
+    load: async () => (await import('./tfjs-cpu')).tfjsCpu,
+  },
+  {
+    name: 'tfjs-wasm',
+    role: 'peer',
+    byDefault: true,
+    load: async () => (await import('./tfjs-wasm')).tfjsWasm,
+  },
+  {
+    // Not in the default set: without a GPU its adapter is SwiftShader, a CPU emulation whose
+    // figures show nothing about GPU speed, and a full run on it takes several minutes more.
+    name: 'tfjs-webgpu',
+    role: 'peer',
+    byDefault: false,
+    load: async () => (await import('./tfjs-webgpu')).tfjsWebgpu,
+    childEnvironment: webgpuChildEnvironment,
+  },
+];
+
+export const CONTENDER_NAMES = CONTENDERS.map((entry) => entry.name);
+
+export function findContender(name: string): ContenderEntry | undefined {
+  return CONTENDERS.find((entry) => entry.name === name);
+}
