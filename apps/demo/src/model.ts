@@ -1,4 +1,4 @@
-import { Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential } from '@tessera/nn';
+import { Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential } from '@tessera/nn';
 import type { Tensor } from '@tessera/tensor';
 
 export const MODEL_NAMES = ['mlp', 'cnn'] as const;
@@ -16,12 +16,13 @@ export function buildMlp(hidden: number, seed: number): Sequential {
 
 /**
  * A small CNN: two 3x3 convolutions (16 and 32 channels, 'same' padding), each followed by
- * ReLU and 2x2 max pooling, then a dense layer from 32 x 7 x 7 features to 10 logits.
+ * ReLU and 2x2 max pooling, then dense layers from 32 x 7 x 7 features to 128 ReLU units
+ * (with dropout 0.25) to 10 logits.
  * It reshapes the flat 784-pixel rows to [N, 1, 28, 28] itself.
  */
 export class MnistCnn extends Module {
   features: Sequential;
-  classifier: Linear;
+  classifier: Sequential;
 
   constructor(seed: number) {
     super();
@@ -34,7 +35,12 @@ export class MnistCnn extends Module {
       new MaxPool2d(2),
       new Flatten(),
     );
-    this.classifier = new Linear(32 * 7 * 7, 10, { seed: seed + 20 });
+    this.classifier = new Sequential(
+      new Linear(32 * 7 * 7, 128, { seed: seed + 20 }),
+      new ReLU(),
+      new Dropout(0.25, { seed: seed + 30 }),
+      new Linear(128, 10, { seed: seed + 40 }),
+    );
   }
 
   forward(x: Tensor): Tensor {
