@@ -18,10 +18,6 @@ export interface ContenderEntry {
   unavailable?: string;
 }
 
-function notBuilt(name: string): () => Promise<Contender> {
-  return () => Promise.reject(new Error(`${name} is not available in this build`));
-}
-
 export const CONTENDERS: readonly ContenderEntry[] = [
   {
     name: 'tessera-cpu',
@@ -44,13 +40,12 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     childEnvironment: webgpuChildEnvironment,
   },
   {
-    // Slot for a module like tessera-cpu.ts that registers createGpuJsBackend from
-    // @tessera/kernels-gpujs.
+    // Not in the default set: GPU mode needs the gl addon and a display (xvfb-run -a), and
+    // on a GPU-less machine its WebGL runs on a software rasterizer.
     name: 'tessera-gpujs',
     role: 'tessera',
     byDefault: false,
-    load: notBuilt('tessera-gpujs'),
-    unavailable: 'the bench has no tessera-gpujs module yet',
+    load: async () => (await import('./tessera-gpujs')).tesseraGpujs,
   },
   {
     name: 'tfjs-cpu',
