@@ -69,10 +69,20 @@ export class WebGPUBackendImpl implements WebGPUBackend {
   readonly name = 'webgpu';
   readonly kernels: KernelTable;
 
+  /**
+   * The caller's GPU object (Dawn's in Node), held while the backend lives: once Dawn's
+   * object is garbage collected, its instance is torn down under the device and the process
+   * aborts. `destroy()` lets go of it.
+   */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held only to keep it alive
+  private gpu: GPU | undefined;
+
   constructor(
     private readonly context: WebGPUContext,
     private readonly adapter: WebGPUInfo['adapter'],
+    gpu?: GPU,
   ) {
+    this.gpu = gpu;
     this.kernels = this.guardedKernels(webgpuKernels(context));
   }
 
@@ -120,8 +130,9 @@ export class WebGPUBackendImpl implements WebGPUBackend {
     this.context.flush();
   }
 
-  destroy(): Promise<void> {
-    return this.context.destroy();
+  async destroy(): Promise<void> {
+    await this.context.destroy();
+    this.gpu = undefined;
   }
 
   private guardedKernels(table: KernelTable): KernelTable {

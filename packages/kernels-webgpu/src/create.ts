@@ -130,5 +130,5 @@ export async function createWebGPUBackend(
       `(storage bindings up to ${limits.bindingBytes} bytes, ` +
       `${limits.maxComputeWorkgroupsPerDimension} workgroups per dimension)`,
   );
-  return new WebGPUBackendImpl(context, adapter);
+  return new WebGPUBackendImpl(context, adapter, options.gpu);
 }

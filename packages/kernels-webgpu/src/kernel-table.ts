@@ -4,12 +4,15 @@ import { argReduce } from './kernels/arg-reduce';
 import { binary } from './kernels/binary';
 import { cast } from './kernels/cast';
 import { concat } from './kernels/concat';
+import { conv2d } from './kernels/conv2d';
+import { conv2dBackpropFilter, conv2dBackpropInput } from './kernels/conv2d-backprop';
 import { expand } from './kernels/expand';
 import { fill } from './kernels/fill';
 import { gather } from './kernels/gather';
 import { logSoftmax } from './kernels/log-softmax';
 import { matMul } from './kernels/mat-mul';
 import { pad } from './kernels/pad';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './kernels/pool2d';
 import { reduce } from './kernels/reduce';
 import { scatterAdd } from './kernels/scatter-add';
 import { slice } from './kernels/slice';
@@ -45,5 +48,12 @@ export function webgpuKernels(context: WebGPUContext) {
     ScatterAdd: (call) => scatterAdd(context, call),
     Softmax: (call) => softmax(context, call),
     LogSoftmax: (call) => logSoftmax(context, call),
+    Conv2D: (call) => conv2d(context, call),
+    Conv2DBackpropInput: (call) => conv2dBackpropInput(context, call),
+    Conv2DBackpropFilter: (call) => conv2dBackpropFilter(context, call),
+    MaxPool2D: (call) => maxPool2d(context, call),
+    MaxPool2DBackward: (call) => maxPool2dBackward(context, call),
+    AvgPool2D: (call) => avgPool2d(context, call),
+    AvgPool2DBackward: (call) => avgPool2dBackward(context, call),
   } satisfies KernelTable;
 }

@@ -198,12 +198,10 @@ export interface KernelCall<K extends KernelName> {
 export type KernelFunction<K extends KernelName> = (call: KernelCall<K>) => Storage;
 
 /** One backend's kernels: every primitive, and the fused kernels it chooses to provide. */
-export type KernelTable = { [K in PrimitiveKernelName]: KernelFunction<K> } & {
-  [K in FusedKernelName]?: KernelFunction<K>;
+export type KernelTable = {
+  [K in PrimitiveKernelName | ConvolutionKernelName]: KernelFunction<K>;
 } & {
-  // NOTE: optional only until every backend implements them; an op whose kernel is missing
-  // throws a BackendError naming the kernel and the backend.
-  [K in ConvolutionKernelName]?: KernelFunction<K>;
+  [K in FusedKernelName]?: KernelFunction<K>;
 };
 
 /**
