@@ -9,11 +9,13 @@ import {
 } from '@tessera/tensor';
 import type { GradRule } from './types';
 
+// Each side is computed only when that input takes a gradient: the first layer's input is
+// usually the data batch, whose gradient would cost a whole convolution per step.
 export const conv2dRule: GradRule<'Conv2D'> = ({ inputs, attrs }, dy) => {
   const [x, weight] = inputs;
   return [
-    conv2dBackpropInput(dy, weight, x.shape, attrs),
-    conv2dBackpropFilter(x, dy, weight.shape, attrs),
+    x.requiresGrad ? conv2dBackpropInput(dy, weight, x.shape, attrs) : null,
+    weight.requiresGrad ? conv2dBackpropFilter(x, dy, weight.shape, attrs) : null,
   ];
 };
 
