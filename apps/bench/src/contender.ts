@@ -1,4 +1,17 @@
-import type { CnnSpec, ElementwiseSpec, MatmulSpec, MlpSpec, WorkloadKind } from './workloads';
+import type {
+  CnnSpec,
+  ConcatSpec,
+  Conv2dSpec,
+  ElementwiseSpec,
+  GatherSpec,
+  MatmulSpec,
+  MlpSpec,
+  RowsSpec,
+  SliceSpec,
+  TransposeSpec,
+  WhereSpec,
+  WorkloadKind,
+} from './workloads';
 
 /** One workload with its inputs already on the contender's device. */
 export interface PreparedWorkload {
@@ -9,6 +22,11 @@ export interface PreparedWorkload {
    * freed before it returns.
    */
   step(): Promise<Float32Array>;
+  /**
+   * Converts a step's output to the layout every contender of the workload agrees on (NCHW
+   * for conv2d), outside the timed steps. Absent when the output already has that layout.
+   */
+  toCommonLayout?(output: Float32Array): Float32Array;
   /** Frees the inputs and weights. */
   dispose(): void;
 }
@@ -20,6 +38,16 @@ export interface WorkloadBuilders {
   exp?: (spec: ElementwiseSpec) => Promise<PreparedWorkload>;
   mlp?: (spec: MlpSpec) => Promise<PreparedWorkload>;
   cnn?: (spec: CnnSpec) => Promise<PreparedWorkload>;
+  'sum-rows'?: (spec: RowsSpec) => Promise<PreparedWorkload>;
+  'max-rows'?: (spec: RowsSpec) => Promise<PreparedWorkload>;
+  'argmax-rows'?: (spec: RowsSpec) => Promise<PreparedWorkload>;
+  'softmax-rows'?: (spec: RowsSpec) => Promise<PreparedWorkload>;
+  transpose?: (spec: TransposeSpec) => Promise<PreparedWorkload>;
+  gather?: (spec: GatherSpec) => Promise<PreparedWorkload>;
+  concat?: (spec: ConcatSpec) => Promise<PreparedWorkload>;
+  where?: (spec: WhereSpec) => Promise<PreparedWorkload>;
+  slice?: (spec: SliceSpec) => Promise<PreparedWorkload>;
+  conv2d?: (spec: Conv2dSpec) => Promise<PreparedWorkload>;
 }
 
 /**

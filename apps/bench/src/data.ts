@@ -1,4 +1,16 @@
-import type { CnnSpec, ElementwiseSpec, MatmulSpec, MlpSpec } from './workloads';
+import type {
+  CnnSpec,
+  ConcatSpec,
+  Conv2dSpec,
+  ElementwiseSpec,
+  GatherSpec,
+  MatmulSpec,
+  MlpSpec,
+  RowsSpec,
+  SliceSpec,
+  TransposeSpec,
+  WhereSpec,
+} from './workloads';
 
 /**
  * Inputs and initial weights for every workload, made here from fixed seeds so that every
@@ -48,6 +60,50 @@ export function matmulInputs(spec: MatmulSpec): { a: HostTensor; b: HostTensor }
 
 export function elementwiseInputs(spec: ElementwiseSpec): { a: HostTensor; b: HostTensor } {
   return { a: uniform(21, [spec.size], -1, 1), b: uniform(22, [spec.size], -1, 1) };
+}
+
+export function rowsInput(spec: RowsSpec): HostTensor {
+  return uniform(51, [spec.rows, spec.cols], -1, 1);
+}
+
+export function transposeInput(spec: TransposeSpec): HostTensor {
+  return uniform(52, [spec.rows, spec.cols], -1, 1);
+}
+
+export function gatherInputs(spec: GatherSpec): { table: HostTensor; indices: Int32Array } {
+  return {
+    table: uniform(53, [spec.rows, spec.cols], -1, 1),
+    indices: labels(54, spec.indices, spec.rows),
+  };
+}
+
+export function concatInputs(spec: ConcatSpec): { a: HostTensor; b: HostTensor } {
+  return {
+    a: uniform(55, [spec.rows, spec.cols], -1, 1),
+    b: uniform(56, [spec.rows, spec.cols], -1, 1),
+  };
+}
+
+/** A mask with each element true with probability 1/2, stored one byte per element (0 or 1). */
+export function whereInputs(spec: WhereSpec): { mask: Uint8Array; a: HostTensor; b: HostTensor } {
+  const next = seededRandom(57);
+  const mask = new Uint8Array(spec.size);
+  for (let i = 0; i < spec.size; i++) mask[i] = next() < 0.5 ? 1 : 0;
+  return { mask, a: uniform(58, [spec.size], -1, 1), b: uniform(59, [spec.size], -1, 1) };
+}
+
+export function sliceInput(spec: SliceSpec): HostTensor {
+  return uniform(60, [spec.n, spec.n], -1, 1);
+}
+
+/** Returns the input [batch, in, size, size] and filter [out, in, k, k], both NCHW-style. */
+export function conv2dInputs(spec: Conv2dSpec): { x: HostTensor; weight: HostTensor } {
+  const { batch, inChannels, outChannels, size, kernelSize } = spec;
+  const bound = layerBound(inChannels * kernelSize * kernelSize);
+  return {
+    x: uniform(61, [batch, inChannels, size, size], -1, 1),
+    weight: uniform(62, [outChannels, inChannels, kernelSize, kernelSize], -bound, bound),
+  };
 }
 
 /** PyTorch's default bound for Linear and Conv2d weights and biases: 1 / sqrt(fan in). */
@@ -176,4 +232,30 @@ export function chwDenseToHwc(t: HostTensor, channels: number, side: number): Ho
     }
   }
   return { values: out, shape: [inFeatures, outFeatures] };
+}
+
+/** Moves a 4-D tensor from [n, c, h, w] to [n, h, w, c]. */
+export function nchwToNhwc(t: HostTensor): HostTensor {
+  const [n, c, h, w] = t.shape;
+  const out = new Float32Array(t.values.length);
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      for (let p = 0; p < h * w; p++)
+        out[(b * h * w + p) * c + ch] = t.values[(b * c + ch) * h * w + p];
+    }
+  }
+  return { values: out, shape: [n, h, w, c] };
+}
+
+/** Moves the flat values of a [n, h, w, c] tensor to [n, c, h, w] order. */
+export function nhwcToNchw(values: Float32Array, shape: readonly number[]): Float32Array {
+  const [n, h, w, c] = shape;
+  const out = new Float32Array(values.length);
+  for (let b = 0; b < n; b++) {
+    for (let p = 0; p < h * w; p++) {
+      for (let ch = 0; ch < c; ch++)
+        out[(b * c + ch) * h * w + p] = values[(b * h * w + p) * c + ch];
+    }
+  }
+  return out;
 }

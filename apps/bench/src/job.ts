@@ -41,6 +41,25 @@ function builderFor(
       return workloads.mlp && (() => workloads.mlp!(spec));
     case 'cnn':
       return workloads.cnn && (() => workloads.cnn!(spec));
+    case 'sum-rows':
+    case 'max-rows':
+    case 'argmax-rows':
+    case 'softmax-rows': {
+      const build = workloads[spec.kind];
+      return build && (() => build(spec));
+    }
+    case 'transpose':
+      return workloads.transpose && (() => workloads.transpose!(spec));
+    case 'gather':
+      return workloads.gather && (() => workloads.gather!(spec));
+    case 'concat':
+      return workloads.concat && (() => workloads.concat!(spec));
+    case 'where':
+      return workloads.where && (() => workloads.where!(spec));
+    case 'slice':
+      return workloads.slice && (() => workloads.slice!(spec));
+    case 'conv2d':
+      return workloads.conv2d && (() => workloads.conv2d!(spec));
   }
 }
 
@@ -58,6 +77,7 @@ async function measurePrepared(
 ): Promise<JobResult> {
   const [first, firstStepSeconds] = await timeStep(prepared);
   const [second, secondStepSeconds] = await timeStep(prepared);
+  const toCommonLayout = prepared.toCommonLayout ?? ((output: Float32Array) => output);
   const liveBefore = contender.liveTensors();
   const measurement = await measure(() => prepared.step(), MEASURE_OPTIONS[mode], {
     iterations: 1,
@@ -70,8 +90,8 @@ async function measurePrepared(
     ...measurement,
     warmupIterations: measurement.warmupIterations + 1,
     firstStepSeconds,
-    first: digest(first),
-    second: digest(second),
+    first: digest(toCommonLayout(first)),
+    second: digest(toCommonLayout(second)),
     leakedTensors: contender.liveTensors() - liveBefore,
   };
 }

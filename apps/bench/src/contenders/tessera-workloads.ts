@@ -11,20 +11,49 @@ import {
   type StateDict,
 } from '@tessera/nn';
 import { SGD } from '@tessera/optim';
-import { getBackend, memory, type Tensor, tensor, tidy } from '@tessera/tensor';
+import {
+  concat as concatTensors,
+  conv2d as conv2dOp,
+  getBackend,
+  memory,
+  type Tensor,
+  tensor,
+  tidy,
+  where as whereOp,
+} from '@tessera/tensor';
 import type { PreparedWorkload, WorkloadBuilders } from '../contender';
 import {
   cnnBatch,
   cnnWeights,
+  concatInputs,
+  conv2dInputs,
   elementwiseInputs,
+  gatherInputs,
   type HostTensor,
   type LinearWeights,
   matmulInputs,
   mlpBatch,
   mlpWeights,
+  rowsInput,
+  sliceInput,
   type TrainingBatch,
+  transposeInput,
+  whereInputs,
 } from '../data';
-import type { CnnSpec, ElementwiseSpec, MatmulSpec, MlpSpec, WorkloadKind } from '../workloads';
+import type {
+  CnnSpec,
+  ConcatSpec,
+  Conv2dSpec,
+  ElementwiseSpec,
+  GatherSpec,
+  MatmulSpec,
+  MlpSpec,
+  RowsSpec,
+  SliceSpec,
+  TransposeSpec,
+  WhereSpec,
+  WorkloadKind,
+} from '../workloads';
 
 /**
  * The workloads written once against Tessera's public API; each Tessera contender only picks
@@ -66,6 +95,64 @@ async function exp(spec: ElementwiseSpec): Promise<PreparedWorkload> {
   const { a } = elementwiseInputs(spec);
   const ta = upload(a);
   return forwardOnly([ta], () => ta.exp());
+}
+
+async function sumRows(spec: RowsSpec): Promise<PreparedWorkload> {
+  const x = upload(rowsInput(spec));
+  return forwardOnly([x], () => x.sum(-1));
+}
+
+async function maxRows(spec: RowsSpec): Promise<PreparedWorkload> {
+  const x = upload(rowsInput(spec));
+  return forwardOnly([x], () => x.max(-1));
+}
+
+async function argmaxRows(spec: RowsSpec): Promise<PreparedWorkload> {
+  const x = upload(rowsInput(spec));
+  return forwardOnly([x], () => x.argmax(-1));
+}
+
+async function softmaxRows(spec: RowsSpec): Promise<PreparedWorkload> {
+  const x = upload(rowsInput(spec));
+  return forwardOnly([x], () => x.softmax(-1));
+}
+
+async function transpose(spec: TransposeSpec): Promise<PreparedWorkload> {
+  const x = upload(transposeInput(spec));
+  return forwardOnly([x], () => x.transpose());
+}
+
+async function gather(spec: GatherSpec): Promise<PreparedWorkload> {
+  const { table, indices } = gatherInputs(spec);
+  const x = upload(table);
+  const rows = tensor(indices, [indices.length], 'int32');
+  return forwardOnly([x, rows], () => x.gather(rows, 0));
+}
+
+async function concat(spec: ConcatSpec): Promise<PreparedWorkload> {
+  const { a, b } = concatInputs(spec);
+  const [ta, tb] = [upload(a), upload(b)];
+  return forwardOnly([ta, tb], () => concatTensors([ta, tb], 0));
+}
+
+async function where(spec: WhereSpec): Promise<PreparedWorkload> {
+  const { mask, a, b } = whereInputs(spec);
+  const condition = tensor(mask, [mask.length], 'bool');
+  const [ta, tb] = [upload(a), upload(b)];
+  return forwardOnly([condition, ta, tb], () => whereOp(condition, ta, tb));
+}
+
+async function slice(spec: SliceSpec): Promise<PreparedWorkload> {
+  const x = upload(sliceInput(spec));
+  const quarter = spec.n / 4;
+  const half = spec.n / 2;
+  return forwardOnly([x], () => x.slice([quarter, quarter], [half, half]));
+}
+
+async function conv2d(spec: Conv2dSpec): Promise<PreparedWorkload> {
+  const inputs = conv2dInputs(spec);
+  const [x, weight] = [upload(inputs.x), upload(inputs.weight)];
+  return forwardOnly([x, weight], () => conv2dOp(x, weight, { padding: 'same' }));
 }
 
 /** Loads `layers` into `model` under the names `indices` give (`0.weight`, `0.bias`, ...). */
@@ -131,16 +218,32 @@ async function cnn(spec: CnnSpec): Promise<PreparedWorkload> {
   return trainingStep(model, cnnBatch(spec), spec.lr);
 }
 
-const TESSERA_WORKLOADS: WorkloadBuilders = { matmul, add, exp, mlp, cnn };
+const TESSERA_WORKLOADS: WorkloadBuilders = {
+  matmul,
+  add,
+  exp,
+  mlp,
+  cnn,
+  'sum-rows': sumRows,
+  'max-rows': maxRows,
+  'argmax-rows': argmaxRows,
+  'softmax-rows': softmaxRows,
+  transpose,
+  gather,
+  concat,
+  where,
+  slice,
+  conv2d,
+};
 
-/** The kernels the CNN step needs beyond those of the other workloads. */
-const CNN_KERNELS = [
-  'Conv2D',
-  'Conv2DBackpropInput',
-  'Conv2DBackpropFilter',
-  'MaxPool2D',
-  'MaxPool2DBackward',
-];
+/**
+ * Kernels that a backend still being written may lack, by the workload kind that needs
+ * them. The other workloads use only the kernels every backend has.
+ */
+const OPTIONAL_KERNELS: Partial<Record<WorkloadKind, readonly string[]>> = {
+  cnn: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool2D', 'MaxPool2DBackward'],
+  conv2d: ['Conv2D'],
+};
 
 /** The workloads the active backend can run, and the reason for each one it cannot. */
 export interface TesseraWorkloads {
@@ -149,18 +252,22 @@ export interface TesseraWorkloads {
 }
 
 /**
- * Checks the active backend's kernel table for the CNN kernels. A backend still being
- * written may lack some at run time even though its type promises them all.
+ * Checks the active backend's kernel table for the kernels in OPTIONAL_KERNELS. A backend
+ * still being written may lack some at run time even though its type promises them all.
  */
 export function tesseraWorkloadsOnActiveBackend(): TesseraWorkloads {
   const backend = getBackend();
   const table = backend.kernels as unknown as Record<string, unknown>;
-  const missing = CNN_KERNELS.filter((name) => typeof table[name] !== 'function');
-  if (missing.length === 0) return { workloads: TESSERA_WORKLOADS, unsupported: {} };
-  const workloads = { ...TESSERA_WORKLOADS, cnn: undefined };
-  const kernels = missing.length === 1 ? 'kernel' : 'kernels';
-  const reason = `backend '${backend.name}' has no ${missing.join(', ')} ${kernels} yet`;
-  return { workloads, unsupported: { cnn: reason } };
+  const workloads: WorkloadBuilders = { ...TESSERA_WORKLOADS };
+  const unsupported: Partial<Record<WorkloadKind, string>> = {};
+  for (const [kind, names] of Object.entries(OPTIONAL_KERNELS) as [WorkloadKind, string[]][]) {
+    const missing = names.filter((name) => typeof table[name] !== 'function');
+    if (missing.length === 0) continue;
+    delete workloads[kind];
+    const kernels = missing.length === 1 ? 'kernel' : 'kernels';
+    unsupported[kind] = `backend '${backend.name}' has no ${missing.join(', ')} ${kernels} yet`;
+  }
+  return { workloads, unsupported };
 }
 
 /** Counts the live storages on the active backend. */

@@ -5,16 +5,37 @@ import {
   cnnBatch,
   cnnPooledSize,
   cnnWeights,
+  concatInputs,
+  conv2dInputs,
   elementwiseInputs,
+  gatherInputs,
   type HostTensor,
   matmulInputs,
   mlpBatch,
   mlpWeights,
+  nchwToNhwc,
+  nhwcToNchw,
   oihwToHwio,
+  rowsInput,
+  sliceInput,
   type TrainingBatch,
   transpose2d,
+  transposeInput,
+  whereInputs,
 } from '../data';
-import type { CnnSpec, ElementwiseSpec, MatmulSpec, MlpSpec } from '../workloads';
+import type {
+  CnnSpec,
+  ConcatSpec,
+  Conv2dSpec,
+  ElementwiseSpec,
+  GatherSpec,
+  MatmulSpec,
+  MlpSpec,
+  RowsSpec,
+  SliceSpec,
+  TransposeSpec,
+  WhereSpec,
+} from '../workloads';
 
 /**
  * The workloads written once against tfjs-core's public API; each tfjs contender only picks
@@ -59,6 +80,70 @@ async function add(spec: ElementwiseSpec): Promise<PreparedWorkload> {
 async function exp(spec: ElementwiseSpec): Promise<PreparedWorkload> {
   const ta = upload(elementwiseInputs(spec).a);
   return forwardOnly([ta], () => tf.exp(ta));
+}
+
+async function sumRows(spec: RowsSpec): Promise<PreparedWorkload> {
+  const x = upload(rowsInput(spec));
+  return forwardOnly([x], () => tf.sum(x, -1));
+}
+
+async function maxRows(spec: RowsSpec): Promise<PreparedWorkload> {
+  const x = upload(rowsInput(spec));
+  return forwardOnly([x], () => tf.max(x, -1));
+}
+
+async function argmaxRows(spec: RowsSpec): Promise<PreparedWorkload> {
+  const x = upload(rowsInput(spec));
+  return forwardOnly([x], () => tf.argMax(x, -1));
+}
+
+async function softmaxRows(spec: RowsSpec): Promise<PreparedWorkload> {
+  const x = upload(rowsInput(spec));
+  return forwardOnly([x], () => tf.softmax(x, -1));
+}
+
+async function transpose(spec: TransposeSpec): Promise<PreparedWorkload> {
+  const x = upload(transposeInput(spec));
+  return forwardOnly([x], () => tf.transpose(x));
+}
+
+async function gather(spec: GatherSpec): Promise<PreparedWorkload> {
+  const { table, indices } = gatherInputs(spec);
+  const x = upload(table);
+  const rows = tf.tensor1d(indices, 'int32');
+  return forwardOnly([x, rows], () => tf.gather(x, rows, 0));
+}
+
+async function concat(spec: ConcatSpec): Promise<PreparedWorkload> {
+  const { a, b } = concatInputs(spec);
+  const [ta, tb] = [upload(a), upload(b)];
+  return forwardOnly([ta, tb], () => tf.concat([ta, tb], 0));
+}
+
+async function where(spec: WhereSpec): Promise<PreparedWorkload> {
+  const { mask, a, b } = whereInputs(spec);
+  const condition = tf.tensor1d(mask, 'bool');
+  const [ta, tb] = [upload(a), upload(b)];
+  return forwardOnly([condition, ta, tb], () => tf.where(condition, ta, tb));
+}
+
+async function slice(spec: SliceSpec): Promise<PreparedWorkload> {
+  const x = upload(sliceInput(spec));
+  const quarter = spec.n / 4;
+  const half = spec.n / 2;
+  return forwardOnly([x], () => tf.slice(x, [quarter, quarter], [half, half]));
+}
+
+/** Runs NHWC with an HWIO filter, built from the same values as Tessera's NCHW inputs. */
+async function conv2d(spec: Conv2dSpec): Promise<PreparedWorkload> {
+  const inputs = conv2dInputs(spec);
+  const x = upload(nchwToNhwc(inputs.x)) as tf.Tensor4D;
+  const filter = upload(oihwToHwio(inputs.weight)) as tf.Tensor4D;
+  const outputShape = [spec.batch, spec.size, spec.size, spec.outChannels];
+  return {
+    ...forwardOnly([x, filter], () => tf.conv2d(x, filter, 1, 'same')),
+    toCommonLayout: (output) => nhwcToNchw(output, outputShape),
+  };
 }
 
 /**
@@ -140,7 +225,23 @@ async function cnn(spec: CnnSpec): Promise<PreparedWorkload> {
   return trainingStep(variables, forward, x, batch, spec.classes, spec.lr);
 }
 
-export const TFJS_WORKLOADS: WorkloadBuilders = { matmul, add, exp, mlp, cnn };
+export const TFJS_WORKLOADS: WorkloadBuilders = {
+  matmul,
+  add,
+  exp,
+  mlp,
+  cnn,
+  'sum-rows': sumRows,
+  'max-rows': maxRows,
+  'argmax-rows': argmaxRows,
+  'softmax-rows': softmaxRows,
+  transpose,
+  gather,
+  concat,
+  where,
+  slice,
+  conv2d,
+};
 
 export function tfjsLiveTensors(): number {
   return tf.memory().numTensors;
