@@ -44,7 +44,10 @@ export * from './ops/softmax';
 export { manualSeed, Random } from './random';
 export {
   broadcastShapes,
+  broadcastStrides,
+  type CollapsedAxes,
   checkShape,
+  collapseAxes,
   MAX_TENSOR_ELEMENTS,
   normalizeAxes,
   normalizeAxis,

@@ -69,7 +69,7 @@ export function normalizeAxes(
   return unique;
 }
 
-/** The most elements one tensor may hold: typed arrays and GPU buffers are indexed by int32. */
+/** The maximum number of elements in one tensor, because typed arrays and GPU buffers are indexed by int32. */
 export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
 
 /** Throws a ShapeError naming `op` unless `shape` lists integers >= 0 within the size limit. */
@@ -90,4 +90,56 @@ export function checkShape(op: string, shape: Shape): void {
       `${op}: shape ${formatShape(shape)} has ${size} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`,
     );
   }
+}
+
+/**
+ * Returns the strides of a contiguous tensor of `shape` read as if broadcast to `outShape`:
+ * aligned to the trailing axes, with 0 on the axes it is broadcast along.
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  const strides = new Array<number>(outShape.length).fill(0);
+  for (let i = 0; i < shape.length; i++) {
+    strides[offset + i] = shape[i] === 1 ? 0 : own[i];
+  }
+  return strides;
+}
+
+/** A shape with fewer axes and, per operand, its strides over that shape. */
+export interface CollapsedAxes {
+  /** At least one axis. */
+  readonly shape: number[];
+  readonly strides: number[][];
+}
+
+/**
+ * Drops size-1 axes and merges axis i into axis i + 1 wherever, for every operand,
+ * strides[i] === strides[i + 1] * shape[i + 1]. Fewer axes mean shorter index arithmetic in
+ * kernels. The result has at least one axis.
+ */
+export function collapseAxes(shape: Shape, strides: readonly (readonly number[])[]): CollapsedAxes {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let axis = 0; axis < shape.length; axis++) {
+    const d = shape[axis];
+    if (d === 1) continue;
+    const last = outShape.length - 1;
+    let mergeable = last >= 0;
+    for (let j = 0; mergeable && j < strides.length; j++) {
+      mergeable = outStrides[j][last] === strides[j][axis] * d;
+    }
+    if (mergeable) {
+      outShape[last] *= d;
+      for (let j = 0; j < strides.length; j++) outStrides[j][last] = strides[j][axis];
+    } else {
+      outShape.push(d);
+      for (let j = 0; j < strides.length; j++) outStrides[j].push(strides[j][axis]);
+    }
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    for (const s of outStrides) s.push(0);
+  }
+  return { shape: outShape, strides: outStrides };
 }

@@ -7,7 +7,7 @@
  * rows are as long as possible and the per-row overhead stays small.
  */
 
-import type { TypedArray } from '@tessera/tensor';
+import { type CollapsedAxes, collapseAxes, type TypedArray } from '@tessera/tensor';
 
 /** Row-major strides, in elements. */
 export function contiguousStrides(shape: readonly number[]): number[] {
@@ -20,78 +20,26 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
-/**
- * The strides of a contiguous tensor of `shape` when it is broadcast to `outShape`: aligned to
- * the trailing axes of `outShape`, with 0 on the axes it is broadcast along.
- */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = contiguousStrides(shape);
-  const offset = outShape.length - shape.length;
-  const strides = new Array<number>(outShape.length).fill(0);
-  for (let i = 0; i < shape.length; i++) {
-    strides[offset + i] = shape[i] === 1 ? 0 : own[i];
-  }
-  return strides;
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
-}
-
-export interface Collapsed {
-  /** The collapsed shape; at least one axis. */
-  readonly shape: number[];
-  /** Per operand, its strides over `shape`. */
-  readonly strides: number[][];
-}
-
-/**
- * Drops size-1 axes and merges axis i into axis i + 1 where, for every operand,
- * strides[i] === strides[i + 1] * shape[i + 1]. The result has at least one axis.
- */
-export function collapseAxes(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-): Collapsed {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let axis = 0; axis < shape.length; axis++) {
-    const d = shape[axis];
-    if (d === 1) continue;
-    const last = outShape.length - 1;
-    let mergeable = last >= 0;
-    for (let j = 0; mergeable && j < strides.length; j++) {
-      mergeable = outStrides[j][last] === strides[j][axis] * d;
-    }
-    if (mergeable) {
-      outShape[last] *= d;
-      for (let j = 0; j < strides.length; j++) outStrides[j][last] = strides[j][axis];
-    } else {
-      outShape.push(d);
-      for (let j = 0; j < strides.length; j++) outStrides[j].push(strides[j][axis]);
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    for (const s of outStrides) s.push(0);
-  }
-  return { shape: outShape, strides: outStrides };
-}
+// Shared with every backend: the tensor package defines them once.
+export {
+  broadcastStrides,
+  type CollapsedAxes as Collapsed,
+  collapseAxes,
+  sizeOf,
+} from '@tessera/tensor';
 
 /**
  * Calls `row(offsets, length)` once per innermost row of `shape`: `offsets[j]` is where operand
  * j's row starts (its base offset included) and the row's elements follow at operand j's
  * innermost stride. Axes are collapsed first, so `length` may span several original axes; read
- * the innermost strides from the returned `Collapsed`. Nothing is called when `shape` is empty
+ * the innermost strides from the `CollapsedAxes` passed to `row`. Nothing is called when `shape` is empty
  * (size 0). The `offsets` array is reused between calls.
  */
 export function forEachRow(
   shape: readonly number[],
   strides: readonly (readonly number[])[],
   bases: readonly number[],
-  row: (offsets: Float64Array, length: number, collapsed: Collapsed) => void,
+  row: (offsets: Float64Array, length: number, collapsed: CollapsedAxes) => void,
 ): void {
   for (const d of shape) if (d === 0) return;
   const collapsed = collapseAxes(shape, strides);

@@ -14,63 +14,8 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
-/** Strides of a contiguous tensor of `shape` read as if broadcast to `outShape`. */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = contiguousStrides(shape);
-  const lead = outShape.length - shape.length;
-  return outShape.map((_, i) => {
-    const axis = i - lead;
-    return axis < 0 || shape[axis] === 1 ? 0 : own[axis];
-  });
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
-}
-
-export interface CollapsedAxes {
-  /** At least one axis. */
-  readonly shape: number[];
-  /** Per operand, its strides over `shape`. */
-  readonly strides: number[][];
-}
-
-/**
- * Drops size-1 axes and merges each axis into the one before it wherever every operand steps
- * through the pair as through one axis. Fewer axes mean shorter index arithmetic in shaders and
- * more cache hits for compiled programs.
- */
-export function collapseAxes(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-): CollapsedAxes {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let axis = 0; axis < shape.length; axis++) {
-    const d = shape[axis];
-    if (d === 1) continue;
-    const last = outShape.length - 1;
-    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j][last] === s[axis] * d);
-    if (mergeable) {
-      outShape[last] *= d;
-      strides.forEach((s, j) => {
-        outStrides[j][last] = s[axis];
-      });
-    } else {
-      outShape.push(d);
-      strides.forEach((s, j) => {
-        outStrides[j].push(s[axis]);
-      });
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    for (const s of outStrides) s.push(0);
-  }
-  return { shape: outShape, strides: outStrides };
-}
+// Shared with every backend: the tensor package defines them once.
+export { broadcastStrides, type CollapsedAxes, collapseAxes, sizeOf } from '@tessera/tensor';
 
 /** Returns the row-major coordinates of flat `index` in `shape`. */
 export function coordinatesOf(shape: readonly number[], index: number): number[] {
