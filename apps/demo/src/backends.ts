@@ -26,8 +26,8 @@ async function startWebGPU() {
 /** Backends the demo can train on, by the name `--backend` takes. */
 const BACKENDS = {
   cpu: () => createCpuBackend(),
-  // gpu.js picks WebGL through headless-gl when the gl addon built and a display exists
-  // (xvfb-run -a in a terminal without one), else its CPU mode; the demo reports which.
+  // gpu.js uses WebGL through headless-gl when the gl addon built and a display exists
+  // (run under xvfb-run -a without one). Otherwise it uses its CPU mode, and the log says so.
   gpujs: () => createGpuJsBackend(),
   webgpu: startWebGPU,
 } as const;

@@ -103,7 +103,7 @@ async function prepareSavePath(options: DemoOptions): Promise<string> {
 
 /**
  * Creates `folder` and its missing parents one level at a time. Node 20's recursive mkdir
- * spins forever on paths such as /proc/x, where every level answers ENOENT.
+ * spins forever on paths such as /proc/x, where every level fails with ENOENT.
  */
 async function makeFolders(folder: string): Promise<void> {
   const missing: string[] = [];

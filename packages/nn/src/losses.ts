@@ -16,7 +16,7 @@ import {
 export type Reduction = 'mean' | 'sum' | 'none';
 
 export interface LossOptions {
-  /** How per-element losses combine (default 'mean'). */
+  /** The reduction of per-element losses (default 'mean'). */
   reduction?: Reduction;
 }
 

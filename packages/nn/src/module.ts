@@ -83,7 +83,7 @@ export abstract class Module {
     return this.collect(isBuffer, '');
   }
 
-  /** The number of trainable values. */
+  /** Counts the trainable values. */
   numParameters(): number {
     return this.parameters().reduce((total, p) => total + p.size, 0);
   }
@@ -156,7 +156,7 @@ export abstract class Module {
     for (const [, t] of [...this.namedParameters(), ...this.namedBuffers()]) t.dispose();
   }
 
-  /** A one-line description of the layer itself, shown by `toString()`. */
+  /** Describes the layer itself in one line, for `toString()`. */
   protected describe(): string {
     return '';
   }

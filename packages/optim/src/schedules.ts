@@ -29,7 +29,7 @@ export abstract class LRScheduler {
     });
   }
 
-  /** The current learning rate of each group. */
+  /** Returns the current learning rate of each group. */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }

@@ -35,7 +35,7 @@ export function isFloatDType(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-/** The smallest dtype that holds values of both `a` and `b` (bool < int32 < float32 < float64). */
+/** Returns the smallest dtype that can represent values of both `a` and `b` (bool < int32 < float32 < float64). */
 export function promoteDTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
@@ -79,7 +79,7 @@ export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DType):
   return out;
 }
 
-/** The dtype a typed array stores, or undefined for arrays Tessera does not store directly. */
+/** Returns the dtype a typed array stores, or undefined for arrays Tessera does not store directly. */
 export function dtypeOfArray(values: unknown): DType | undefined {
   if (values instanceof Float32Array) return 'float32';
   if (values instanceof Int32Array) return 'int32';

@@ -53,7 +53,7 @@ export class Engine {
     return backend;
   }
 
-  /** The active backend. With none set, starts the registered backend of highest priority. */
+  /** Returns the active backend, starting the registered one of highest priority when none is set. */
   getBackend(): Backend {
     if (this.current !== null) return this.current;
     const candidates = [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority);
@@ -85,7 +85,7 @@ export class Engine {
     return [...this.registry.keys()];
   }
 
-  /** Destroys a started backend and forgets it; tensors on it become invalid. */
+  /** Destroys a started backend and removes it from the registry. Its tensors become invalid. */
   async removeBackend(name: string): Promise<void> {
     const backend = this.instances.get(name);
     this.registry.delete(name);
@@ -159,7 +159,7 @@ export class Engine {
     return this.makeTensor(target.write(values, dtype), shape, dtype, target);
   }
 
-  /** A second tensor over the same storage with a new shape of equal size; recorded as `Reshape`. */
+  /** Makes a second tensor over the same storage with a new shape of equal size, recorded as `Reshape`. */
   reshape(source: Tensor, shape: Shape): Tensor {
     const result = this.makeTensor(source.storage, shape, source.dtype, source.backend);
     if (this.recorder !== null && source.requiresGrad) {
@@ -185,7 +185,7 @@ export class Engine {
   }
 
   /**
-   * Runs kernel `name` on the backend that holds `inputs` (the active one when there are
+   * Runs kernel `name` on the backend that stores `inputs` (the active one when there are
    * none), wraps the result, and reports the dispatch to the recording hook.
    */
   runKernel<K extends KernelName>(
@@ -283,9 +283,9 @@ export class Engine {
   }
 
   /**
-   * Runs a composite op: inside a tidy scope when no input requires gradients, so its
-   * intermediates are freed at once; without one otherwise, because the tape refers to them
-   * (the caller's own tidy frees them after backward).
+   * Runs a composite op. When no input requires gradients it runs inside a tidy scope, so its
+   * intermediates are freed at once. Otherwise the tape refers to them, so the caller's own
+   * tidy frees them after backward.
    */
   composite<T>(inputs: readonly Tensor[], fn: () => T): T {
     if (this.recorder !== null && inputs.some((t) => t.requiresGrad)) return fn();

@@ -24,7 +24,7 @@ export class Random {
     this.s3 = next();
   }
 
-  /** A uniform 32-bit unsigned integer. */
+  /** Returns a uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
     const t = this.s1 << 9;
@@ -37,12 +37,15 @@ export class Random {
     return result;
   }
 
-  /** A uniform float in [0, 1). */
+  /** Returns a uniform float in [0, 1). */
   uniform(): number {
     return this.nextUint32() / 4294967296;
   }
 
-  /** A standard normal sample (Box-Muller; the second value of each pair is kept for the next call). */
+  /**
+   * Returns a standard normal sample by Box-Muller. The second value of each pair is kept for
+   * the next call.
+   */
   normal(): number {
     if (this.spareNormal !== null) {
       const spare = this.spareNormal;
@@ -57,7 +60,7 @@ export class Random {
     return radius * Math.cos(2 * Math.PI * v);
   }
 
-  /** A uniform integer in [0, n). */
+  /** Returns a uniform integer in [0, n). */
   integer(n: number): number {
     return Math.floor(this.uniform() * n);
   }

@@ -72,7 +72,7 @@ export class Tensor {
     }
   }
 
-  /** The values as a flat typed array (Uint8Array for bool). */
+  /** Reads the values as a flat typed array (Uint8Array for bool). */
   async data(): Promise<TypedArray> {
     this.throwIfDisposed('data');
     return this.backend.read(this.storageHandle, this.dtype, this.size);
@@ -89,7 +89,7 @@ export class Tensor {
     return this.backend.readSync(this.storageHandle, this.dtype, this.size);
   }
 
-  /** The values as nested arrays. */
+  /** Reads the values as nested arrays. */
   async array(): Promise<NestedArray> {
     return nest(await this.data(), this.shape);
   }
@@ -98,7 +98,7 @@ export class Tensor {
     return nest(this.dataSync(), this.shape);
   }
 
-  /** The single value of a one-element tensor. */
+  /** Reads the single value of a one-element tensor. */
   async item(): Promise<number> {
     this.checkSingleElement();
     return (await this.data())[0];

@@ -1,7 +1,7 @@
 import { equal, isnan, logicalAnd, logicalOr, type Tensor, where } from '@tessera/tensor';
 import type { GradRule } from './types';
 
-/** The output gradient reshaped with the reduced axes kept as size 1, then broadcast. */
+/** Reshapes the output gradient with the reduced axes as size 1, then broadcasts it to `x`. */
 function expandReduced(dy: Tensor, x: Tensor, axes: readonly number[]): Tensor {
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   return dy.reshape(kept).broadcastTo(x.shape);

@@ -46,7 +46,7 @@ export function tensor(values: TensorData, shape?: Shape, dtype?: DType): Tensor
   return ENGINE.writeTensor(typed, resolvedShape, resolvedDtype);
 }
 
-/** A rank-0 tensor. */
+/** Makes a rank-0 tensor. */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
   return tensor(value, [], dtype);
 }
@@ -99,7 +99,7 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `the string '${value}'` : String(value);
 }
 
-/** A tensor of `shape` filled with `value`. */
+/** Makes a tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
   checkDType('full', dtype);
   checkShape('full', shape);
@@ -114,7 +114,7 @@ export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
   return full(shape, 1, dtype);
 }
 
-/** A tensor shaped like `like`, on its backend, filled with `value`. */
+/** Makes a tensor shaped like `like`, on its backend, filled with `value`. */
 export function fullLike(like: Tensor, value: number, dtype: DType = like.dtype): Tensor {
   like.throwIfDisposed('fullLike');
   const storage = like.backend.kernels.Fill({
@@ -150,7 +150,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
   return ENGINE.writeTensor(values, [count], resolved);
 }
 
-/** The n x n identity matrix. */
+/** Makes the n x n identity matrix. */
 export function eye(n: number, dtype: DType = 'float32'): Tensor {
   checkShape('eye', [n, n]);
   checkDType('eye', dtype);

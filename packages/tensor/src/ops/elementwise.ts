@@ -49,7 +49,7 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   return output;
 }
 
-/** The dtype for a number used beside a tensor of `likeDtype`: integers keep it, fractions need a float. */
+/** Picks the dtype for a number used beside a tensor of `likeDtype`: integers keep it, fractions need a float. */
 function numberDType(value: number, likeDtype: DType): DType {
   if (Number.isInteger(value)) return likeDtype === 'bool' ? 'int32' : likeDtype;
   return isFloatDType(likeDtype) ? likeDtype : 'float32';
