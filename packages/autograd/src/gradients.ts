@@ -13,7 +13,7 @@ import {
 } from '@tessera/tensor';
 import { GRAD_RULES } from './rules';
 import type { GradContext } from './rules/types';
-import { noGrad, producerOf, type TapeNode, withGrad } from './tape';
+import { checkUnmodified, noGrad, producerOf, type TapeNode, withGrad } from './tape';
 
 /** A gradient a rule returned with the wrong shape or dtype: a bug in that rule. */
 export class GradientError extends TesseraError {
@@ -87,6 +87,7 @@ function backpropagate(output: Tensor, sources: readonly Tensor[], seed: Tensor)
     const node = nodes[n];
     const dy = gradients.get(node.output);
     if (dy === undefined) continue;
+    checkUnmodified(node);
     const inputGradients = runRule(node, dy);
     node.inputs.forEach((input, i) => {
       const gradient = inputGradients[i];

@@ -1,4 +1,11 @@
-import { ENGINE, type KernelRecord, type RecordedOpName, type Tensor } from '@tessera/tensor';
+import {
+  ENGINE,
+  formatShape,
+  type KernelRecord,
+  type RecordedOpName,
+  type Tensor,
+  ValueError,
+} from '@tessera/tensor';
 
 /** Computes the gradients of a custom op's inputs from the gradient of its output. */
 export type CustomGradFunction = (dy: Tensor) => readonly (Tensor | null)[];
@@ -21,8 +28,36 @@ export type TapeNode =
  */
 const producers = new WeakMap<Tensor, TapeNode>();
 
+/** The versions of each node's inputs and output when it was recorded, in that order. */
+const recordedVersions = new WeakMap<TapeNode, readonly number[]>();
+
+function versionsOf(node: TapeNode): number[] {
+  return [...node.inputs.map((t) => t.version), node.output.version];
+}
+
 function record(node: KernelRecord): void {
   producers.set(node.output, node);
+  recordedVersions.set(node, versionsOf(node));
+}
+
+/**
+ * Throws when an input or the output of `node` was updated in place (`assign`, `add_`) after
+ * the node was recorded, because its gradient rule would read the new values.
+ */
+export function checkUnmodified(node: TapeNode): void {
+  const recorded = recordedVersions.get(node);
+  if (recorded === undefined) return;
+  const current = versionsOf(node);
+  const changed = current.findIndex((version, i) => version !== recorded[i]);
+  if (changed === -1) return;
+  const tensor = changed < node.inputs.length ? node.inputs[changed] : node.output;
+  const role = changed < node.inputs.length ? `input ${changed}` : 'the output';
+  const op = node.kernel === 'Custom' ? node.name : node.kernel;
+  throw new ValueError(
+    `backward: tensor #${tensor.id} (shape ${formatShape(tensor.shape)}), ${role} of ${op}, ` +
+      'was modified in place after the forward pass used it, so its gradient would be wrong; ' +
+      'update it after backward, or clone() it before the update',
+  );
 }
 
 /** Whether the engine currently records ops. */
@@ -36,6 +71,7 @@ export function producerOf(tensor: Tensor): TapeNode | undefined {
 
 export function recordCustom(node: Extract<TapeNode, { kernel: 'Custom' }>): void {
   producers.set(node.output, node);
+  recordedVersions.set(node, versionsOf(node));
 }
 
 /** Turns recording on; importing `@tessera/autograd` does this once. */

@@ -99,3 +99,46 @@ describe('backward', () => {
     expect(run).toThrow(/custom op 'broken'.*shape \[\].*input 0, which has shape \[3\]/);
   });
 });
+
+describe('in-place updates', () => {
+  it('backward rejects an input modified after the forward pass', () => {
+    const p = tensor([1, 2, 3]);
+    p.requiresGrad = true;
+    const loss = p.mul(p).sum();
+    noGrad(() => p.sub_(1));
+    expect(() => backward(loss)).toThrow(
+      /backward: tensor #\d+ \(shape \[3\]\), input 0 of Binary, was modified in place after the forward pass used it/,
+    );
+  });
+
+  it('backward rejects a saved output modified in place', () => {
+    const p = tensor([0.5, 1]);
+    p.requiresGrad = true;
+    const e = p.exp();
+    noGrad(() => e.mul_(2));
+    expect(() => backward(e, { gradient: tensor([1, 1]) })).toThrow(
+      /the output of Unary, was modified in place/,
+    );
+    const loss = p.exp().sum();
+    const saved = p.exp();
+    const other = saved.sum();
+    noGrad(() => saved.mul_(2));
+    expect(() => backward(other)).toThrow(/input 0 of Reduce, was modified in place/);
+    backward(loss);
+    expect(p.grad).not.toBeNull();
+  });
+
+  it('an update after backward leaves the gradient intact', async () => {
+    const p = tensor([1, 2, 3]);
+    p.requiresGrad = true;
+    backward(p.mul(p).sum());
+    noGrad(() => p.sub_(p.grad!.mul(0.5)));
+    expect(Array.from(await p.data())).toEqual([0, 0, 0]);
+    expect(Array.from(await p.grad!.data())).toEqual([2, 4, 6]);
+  });
+
+  it('gradients flow through clone', async () => {
+    const g = grad((x) => x.clone().mul(x).sum())(tensor([1, -2]));
+    expect(Array.from(await g.data())).toEqual([2, -4]);
+  });
+});

@@ -2,14 +2,16 @@ import type {
   Backend,
   BackendMemory,
   DType,
+  KernelCall,
   KernelName,
   KernelTable,
   Storage,
   TypedArray,
 } from '@tessera/tensor';
+import { BufferPool } from './buffer-pool';
 import { GemmEngine, runWithEngine } from './gemm-engine';
 import { cpuKernels } from './kernel-table';
-import { allocArray, type CpuStorage, storageData } from './storage';
+import { allocArray, arrayTypeOf, type CpuStorage, runWithPool, storageData } from './storage';
 import { coreCount } from './threads/pool';
 
 export interface CpuBackendOptions {
@@ -28,7 +30,15 @@ export interface CpuBackendOptions {
    * the calling thread. Workers start at the first large product and end with `destroy()`.
    */
   threads?: number;
+  /**
+   * Bytes of freed buffers kept for reuse by later kernels, which saves the cost of new large
+   * arrays. Defaults to 256 MiB, and 0 turns the pool off. When the pool is full, the least
+   * recently used sizes are dropped first.
+   */
+  poolBytes?: number;
 }
+
+const DEFAULT_POOL_BYTES = 256 * 1024 * 1024;
 
 const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'bool', 'float64']);
 
@@ -41,6 +51,7 @@ export class CpuBackend implements Backend {
   readonly name: string;
   readonly kernels: KernelTable;
   private readonly engine: GemmEngine;
+  private readonly pool: BufferPool;
   private liveBytes = 0;
   private liveBuffers = 0;
   /** Storages made here and not yet disposed (weak, so lost tensors do not pin memory). */
@@ -52,6 +63,11 @@ export class CpuBackend implements Backend {
     if (!Number.isInteger(threads) || threads < 1) {
       throw new Error(`${this.name}: threads must be a positive integer, got ${threads}`);
     }
+    const poolBytes = options.poolBytes ?? DEFAULT_POOL_BYTES;
+    if (!(poolBytes >= 0) || !Number.isFinite(poolBytes)) {
+      throw new Error(`${this.name}: poolBytes must be a finite number >= 0, got ${poolBytes}`);
+    }
+    this.pool = new BufferPool(poolBytes);
     this.engine = new GemmEngine({ wasm: options.wasm ?? true, threads });
     this.kernels = this.countingKernels();
   }
@@ -74,7 +90,8 @@ export class CpuBackend implements Backend {
   }
 
   write(values: TypedArray, dtype: DType): Storage {
-    const data = allocArray(dtype, values.length);
+    const data =
+      this.pool.take(arrayTypeOf(dtype), values.length) ?? allocArray(dtype, values.length);
     if (dtype === 'bool') {
       for (let i = 0; i < values.length; i++) data[i] = values[i] !== 0 ? 1 : 0;
     } else {
@@ -97,15 +114,26 @@ export class CpuBackend implements Backend {
     this.live.delete(owned);
     this.liveBytes -= owned.data.byteLength;
     this.liveBuffers -= 1;
+    this.pool.give(owned.data);
   }
 
   memory(): BackendMemory {
     return { bytes: this.liveBytes, buffers: this.liveBuffers };
   }
 
+  /**
+   * Freed buffers waiting in the pool for reuse (not counted by `memory()`), and how many
+   * requests for a buffer the pool served (`hits`) or left to a new allocation (`misses`).
+   */
+  pooled(): { buffers: number; bytes: number; hits: number; misses: number } {
+    const { buffers, bytes, hits, misses } = this.pool;
+    return { buffers, bytes, hits, misses };
+  }
+
   /** Forgets every storage and terminates the GEMM worker threads. */
   destroy(): void {
     this.engine.destroy();
+    this.pool.clear();
     this.live = new WeakSet();
     this.liveBytes = 0;
     this.liveBuffers = 0;
@@ -123,14 +151,20 @@ export class CpuBackend implements Backend {
   }
 
   /**
-   * `cpuKernels`, each wrapped so that the storage it returns is counted and it runs with this
-   * backend's GEMM engine.
+   * `cpuKernels`, each wrapped so that it runs with this backend's GEMM engine and buffer
+   * pool, and the storage it returns is counted. A kernel that wrote into the in-place target
+   * returns that target, which stays counted once.
    */
   private countingKernels(): KernelTable {
-    const table: Partial<Record<KernelName, (call: never) => Storage>> = {};
+    const table: Partial<Record<KernelName, (call: KernelCall<KernelName>) => Storage>> = {};
     for (const name of Object.keys(cpuKernels) as KernelName[]) {
-      const kernel = cpuKernels[name] as (call: never) => CpuStorage;
-      table[name] = (call: never) => this.adopt(runWithEngine(this.engine, () => kernel(call)));
+      const kernel = cpuKernels[name] as (call: KernelCall<KernelName>) => CpuStorage;
+      table[name] = (call) => {
+        const result = runWithEngine(this.engine, () => runWithPool(this.pool, () => kernel(call)));
+        const target = call.output.inPlace as CpuStorage | undefined;
+        if (target !== undefined && result.data === target.data) return target;
+        return this.adopt(result);
+      };
     }
     return table as KernelTable;
   }

@@ -1,22 +1,47 @@
 import type { DType, KernelInput, KernelOutput, Storage, TypedArray } from '@tessera/tensor';
+import type { ArrayType, BufferPool } from './buffer-pool';
 
 /** A CPU buffer: a typed array of the tensor's dtype (Uint8Array for bool). */
 export interface CpuStorage {
   readonly data: TypedArray;
 }
 
-/** Allocates a zeroed typed array for `dtype`. */
-export function allocArray(dtype: DType, size: number): TypedArray {
+/** Returns the typed array type that stores `dtype`. */
+export function arrayTypeOf(dtype: DType): ArrayType {
   switch (dtype) {
     case 'float32':
-      return new Float32Array(size);
+      return Float32Array;
     case 'int32':
-      return new Int32Array(size);
+      return Int32Array;
     case 'bool':
-      return new Uint8Array(size);
+      return Uint8Array;
     case 'float64':
-      return new Float64Array(size);
+      return Float64Array;
   }
+}
+
+/** Allocates a zeroed typed array for `dtype`. */
+export function allocArray(dtype: DType, size: number): TypedArray {
+  return new (arrayTypeOf(dtype))(size);
+}
+
+/** The pool of the backend whose kernel is running; kernels called directly have none. */
+let activePool: BufferPool | undefined;
+
+/** Runs `kernel` with `pool` supplying output arrays (kernels are synchronous). */
+export function runWithPool<T>(pool: BufferPool, kernel: () => T): T {
+  const previous = activePool;
+  activePool = pool;
+  try {
+    return kernel();
+  } finally {
+    activePool = previous;
+  }
+}
+
+/** Takes an array of `size` elements of `dtype` from the active pool; undefined when it has none. */
+export function takeArray(dtype: DType, size: number): TypedArray | undefined {
+  return activePool?.take(arrayTypeOf(dtype), size);
 }
 
 /** The typed array behind a kernel input. */
@@ -34,9 +59,26 @@ export function wrap(data: TypedArray): CpuStorage {
   return { data };
 }
 
-/** A zeroed output buffer for `output`. */
+/**
+ * A zeroed output buffer for `output`: the in-place target's array when the engine offers one
+ * (only to Unary and Binary kernels, whose loops read each element before writing it), else
+ * a pooled or new array.
+ */
 export function allocOutput(output: KernelOutput): TypedArray {
-  return allocArray(output.dtype, output.size);
+  if (output.inPlace !== undefined) return (output.inPlace as CpuStorage).data;
+  const pooled = takeArray(output.dtype, output.size);
+  if (pooled === undefined) return allocArray(output.dtype, output.size);
+  pooled.fill(0);
+  return pooled;
+}
+
+/**
+ * Returns an output buffer with unspecified contents, for kernels that write every element, and
+ * so skips the zero fill of `allocOutput`. The name follows C++'s `make_unique_for_overwrite`.
+ */
+export function allocOutputForOverwrite(output: KernelOutput): TypedArray {
+  if (output.inPlace !== undefined) return (output.inPlace as CpuStorage).data;
+  return takeArray(output.dtype, output.size) ?? allocArray(output.dtype, output.size);
 }
 
 /** `value` as it is stored in an array of `dtype` (bool: nonzero, NaN included, is 1). */

@@ -1,4 +1,4 @@
-import type { Tensor } from '@tessera/tensor';
+import { type Tensor, zerosLike } from '@tessera/tensor';
 import {
   checkBeta,
   checkNonNegative,
@@ -31,32 +31,30 @@ function validateAdam(name: string, group: ParamGroup<AdamOptions>): void {
   checkBeta(name, 'betas[1]', group.betas[1]);
 }
 
-/** Takes one bias-corrected Adam step on `param` with gradient `g` and stores the new moments in `state`. */
+/**
+ * Takes one bias-corrected Adam step on `param` with gradient `g`, updating the parameter and
+ * the moments in place. `stateTensor` returns a moment, creating it as zeros on the first step.
+ */
 function adamStep(
   param: Tensor,
   g: Tensor,
-  state: Record<string, Tensor>,
   group: ParamGroup<AdamOptions>,
   step: number,
-): Tensor {
+  stateTensor: (key: string) => Tensor,
+): void {
   const [beta1, beta2] = group.betas;
-  const m =
-    state.expAvg === undefined ? g.mul(1 - beta1) : state.expAvg.mul(beta1).add(g.mul(1 - beta1));
-  const v =
-    state.expAvgSq === undefined
-      ? g.square().mul(1 - beta2)
-      : state.expAvgSq.mul(beta2).add(g.square().mul(1 - beta2));
-  state.expAvg = m;
-  state.expAvgSq = v;
+  const m = stateTensor('expAvg');
+  const v = stateTensor('expAvgSq');
+  m.mul_(beta1).add_(g.mul(1 - beta1));
+  v.mul_(beta2).add_(g.square().mul_(1 - beta2));
   let second = v;
   if (group.amsgrad) {
-    second = state.maxExpAvgSq === undefined ? v : state.maxExpAvgSq.maximum(v);
-    state.maxExpAvgSq = second;
+    second = stateTensor('maxExpAvgSq').maximum_(v);
   }
   const correction1 = 1 - beta1 ** step;
   const correction2 = 1 - beta2 ** step;
-  const denominator = second.div(correction2).sqrt().add(group.eps);
-  return param.sub(m.div(denominator).mul(group.lr / correction1));
+  const denominator = second.div(correction2).sqrt_().add_(group.eps);
+  param.sub_(m.div(denominator).mul_(group.lr / correction1));
 }
 
 /**
@@ -81,9 +79,9 @@ export class Adam extends Optimizer<AdamOptions> {
     state: Record<string, Tensor>,
     group: ParamGroup<AdamOptions>,
     step: number,
-  ): Tensor {
+  ): void {
     const g = group.weightDecay === 0 ? grad : grad.add(param.mul(group.weightDecay));
-    return adamStep(param, g, state, group, step);
+    adamStep(param, g, group, step, (key) => this.stateTensor(state, key, () => zerosLike(param)));
   }
 }
 
@@ -107,8 +105,10 @@ export class AdamW extends Optimizer<AdamOptions> {
     state: Record<string, Tensor>,
     group: ParamGroup<AdamOptions>,
     step: number,
-  ): Tensor {
-    const decayed = group.weightDecay === 0 ? param : param.mul(1 - group.lr * group.weightDecay);
-    return adamStep(decayed, grad, state, group, step);
+  ): void {
+    if (group.weightDecay !== 0) param.mul_(1 - group.lr * group.weightDecay);
+    adamStep(param, grad, group, step, (key) =>
+      this.stateTensor(state, key, () => zerosLike(param)),
+    );
   }
 }

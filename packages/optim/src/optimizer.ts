@@ -44,8 +44,10 @@ export abstract class Optimizer<H extends { lr: number }> {
   protected abstract validate(group: ParamGroup<H>): void;
 
   /**
-   * Computes the new value of `param` from its gradient, putting new state tensors into
-   * `state`. `step` counts this parameter's updates, starting at 1.
+   * Updates `param` in place from its gradient, creating the state tensors it needs in `state`
+   * (with `this.stateTensor`) on the first step and updating them in place after. `step`
+   * counts this parameter's updates, starting at 1. Runs inside `noGrad` and `tidy`, so
+   * temporaries are freed when it returns.
    */
   protected abstract update(
     param: Tensor,
@@ -53,7 +55,7 @@ export abstract class Optimizer<H extends { lr: number }> {
     state: Record<string, Tensor>,
     group: ParamGroup<H>,
     step: number,
-  ): Tensor;
+  ): void;
   /** Updates applied to each parameter (a parameter without a gradient is skipped). */
   protected readonly steps = new Map<Tensor, number>();
 
@@ -68,24 +70,28 @@ export abstract class Optimizer<H extends { lr: number }> {
     }
   }
 
+  /**
+   * Returns `state[key]`. On first use it stores `initial()` there, kept out of the step's tidy
+   * scope so that it lives until `dispose()`.
+   */
+  protected stateTensor(state: Record<string, Tensor>, key: string, initial: () => Tensor): Tensor {
+    const existing = state[key];
+    if (existing !== undefined) return existing;
+    const created = keep(initial());
+    state[key] = created;
+    return created;
+  }
+
   private stepParameter(param: Tensor, grad: Tensor, group: ParamGroup<H>): void {
-    const previous = this.state.get(param) ?? {};
-    const state = { ...previous };
+    let state = this.state.get(param);
+    if (state === undefined) {
+      state = {};
+      this.state.set(param, state);
+    }
     const step = (this.steps.get(param) ?? 0) + 1;
     this.steps.set(param, step);
-    // Returning the new state from tidy keeps those tensors alive; everything else it frees.
-    const [updated] = tidy(() => {
-      const value = noGrad(() => this.update(param, grad, state, group, step));
-      return [value, state] as const;
-    });
-    for (const [key, value] of Object.entries(state)) {
-      if (previous[key] === value) continue;
-      keep(value);
-      previous[key]?.dispose();
-    }
-    this.state.set(param, state);
-    param.assign(updated);
-    updated.dispose();
+    const paramState = state;
+    tidy(() => noGrad(() => this.update(param, grad, paramState, group, step)));
   }
 
   /** Clears the gradient of every parameter. */

@@ -37,17 +37,17 @@ export class SGD extends Optimizer<SGDOptions> {
     grad: Tensor,
     state: Record<string, Tensor>,
     group: ParamGroup<SGDOptions>,
-  ): Tensor {
+  ): void {
     let g = group.weightDecay === 0 ? grad : grad.add(param.mul(group.weightDecay));
     if (group.momentum !== 0) {
-      const previous = state.momentumBuffer;
-      const buffer =
-        previous === undefined
-          ? g.add(0)
-          : previous.mul(group.momentum).add(g.mul(1 - group.dampening));
-      state.momentumBuffer = buffer;
+      const existing = state.momentumBuffer;
+      const buffer = this.stateTensor(state, 'momentumBuffer', () => g.clone());
+      if (existing !== undefined) {
+        buffer.mul_(group.momentum);
+        buffer.add_(group.dampening === 0 ? g : g.mul(1 - group.dampening));
+      }
       g = group.nesterov ? g.add(buffer.mul(group.momentum)) : buffer;
     }
-    return param.sub(g.mul(group.lr));
+    param.sub_(g.mul(group.lr));
   }
 }

@@ -1,5 +1,6 @@
+import type { CpuBackend } from '@tessera/kernels-cpu';
 import { Adam, AdamW, CosineAnnealingLR, clipGradNorm, SGD, StepLR } from '@tessera/optim';
-import { memory, scalar, type Tensor, tensor, tidy } from '@tessera/tensor';
+import { getBackend, memory, scalar, type Tensor, tensor, tidy } from '@tessera/tensor';
 import { describe, expect, it } from 'vitest';
 
 function param(value: number | number[]): Tensor {
@@ -128,5 +129,99 @@ describe('schedules and clipping', () => {
     expect(await clipGradNorm([a, b], 1)).toBeCloseTo(5, 12);
     expect((await a.grad!.data())[0]).toBeCloseTo(0.6, 5);
     expect((await b.grad!.data())[0]).toBeCloseTo(0.8, 5);
+  });
+});
+
+/** Adam or AdamW on plain numbers, written from the update rules, as an independent reference. */
+function referenceAdam(
+  start: number[],
+  gradients: number[][],
+  options: { lr: number; betas: [number, number]; eps: number; weightDecay: number },
+  variant: { decoupled: boolean; amsgrad: boolean },
+): number[] {
+  const { lr, eps, weightDecay } = options;
+  const [beta1, beta2] = options.betas;
+  return start.map((initial, i) => {
+    let p = initial;
+    let m = 0;
+    let v = 0;
+    let vMax = 0;
+    gradients.forEach((row, t) => {
+      const step = t + 1;
+      let g = row[i];
+      if (variant.decoupled) p *= 1 - lr * weightDecay;
+      else g += weightDecay * p;
+      m = beta1 * m + (1 - beta1) * g;
+      v = beta2 * v + (1 - beta2) * g * g;
+      vMax = Math.max(vMax, v);
+      const second = variant.amsgrad ? vMax : v;
+      const denominator = Math.sqrt(second / (1 - beta2 ** step)) + eps;
+      p -= ((lr / (1 - beta1 ** step)) * m) / denominator;
+    });
+    return p;
+  });
+}
+
+describe('in-place updates', () => {
+  const gradients = [
+    [0.5, -1, 2],
+    [0.25, 3, -2],
+    [-0.75, 0.5, 0.1],
+    [1, -0.2, 0],
+    [0.3, 0.3, -4],
+  ];
+  const options = { lr: 0.05, betas: [0.8, 0.95] as [number, number], eps: 1e-6, weightDecay: 0.1 };
+
+  for (const decoupled of [false, true]) {
+    for (const amsgrad of [false, true]) {
+      const name = `${decoupled ? 'AdamW' : 'Adam'}${amsgrad ? ' with AMSGrad' : ''}`;
+      it(`${name} matches the reference over five steps`, async () => {
+        const p = param([1, -2, 0.5]);
+        const Optimizer = decoupled ? AdamW : Adam;
+        const optimizer = new Optimizer([p], { ...options, amsgrad });
+        for (const row of gradients) {
+          setGrad(p, row);
+          optimizer.step();
+        }
+        const expected = referenceAdam([1, -2, 0.5], gradients, options, { decoupled, amsgrad });
+        const actual = Array.from(await p.data());
+        for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i], 12);
+        optimizer.dispose();
+        p.dispose();
+      });
+    }
+  }
+
+  it('steps reuse the parameter and state buffers and allocate none', () => {
+    const backend = getBackend() as CpuBackend;
+    const p = tensor(new Float32Array(1000).fill(1), [10, 100]);
+    p.requiresGrad = true;
+    const q = tensor(new Float32Array(100).fill(1), [100]);
+    q.requiresGrad = true;
+    const optimizers = [
+      new Adam([p], { lr: 0.01, weightDecay: 0.1, amsgrad: true }),
+      new SGD([q], { lr: 0.01, momentum: 0.9, weightDecay: 0.1, nesterov: true }),
+    ];
+    const step = (): void =>
+      tidy(() => {
+        p.grad?.dispose();
+        p.grad = tensor(new Float32Array(1000).fill(0.5), [10, 100]);
+        q.grad?.dispose();
+        q.grad = tensor(new Float32Array(100).fill(-0.5), [100]);
+        for (const optimizer of optimizers) optimizer.step();
+      });
+    step();
+    step();
+    const storages = [p.storage, q.storage];
+    const before = memory();
+    const { misses } = backend.pooled();
+    for (let i = 0; i < 10; i++) step();
+    expect([p.storage, q.storage]).toEqual(storages);
+    expect(p.version).toBe(12);
+    expect(memory()).toEqual(before);
+    expect(backend.pooled().misses).toBe(misses);
+    for (const optimizer of optimizers) optimizer.dispose();
+    p.dispose();
+    q.dispose();
   });
 });

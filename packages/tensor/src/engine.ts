@@ -1,6 +1,6 @@
 import type { Backend, BackendFactory, BackendMemory } from './backend';
 import { checkDType, type DType, isFloatDType, type TypedArray } from './dtype';
-import { BackendError, DTypeError, formatShape, ShapeError } from './errors';
+import { BackendError, DTypeError, formatShape, ShapeError, ValueError } from './errors';
 import type { KernelAttrs, KernelInput, KernelName, RecordedOpName, Storage } from './kernels';
 import { debugLog, getLogLevel } from './log';
 import { checkShape, type Shape, sizeOf } from './shape';
@@ -224,6 +224,60 @@ export class Engine {
       this.recorder({ kernel: name, inputs, attrs, output: result });
     }
     return result;
+  }
+
+  /**
+   * Runs an elementwise kernel whose result replaces the values of `target`, the first input
+   * (the caller has checked that the output's shape and dtype are the target's). When no other
+   * tensor shares the target's storage, the backend may write into it. Otherwise the target
+   * moves to the new storage, and the tensors sharing the old one keep their values.
+   * `op` names the in-place op in messages, such as `add_`.
+   */
+  runKernelInPlace<K extends 'Unary' | 'Binary'>(
+    name: K,
+    op: string,
+    inputs: readonly [Tensor, ...Tensor[]],
+    attrs: KernelAttrs<K>,
+  ): Tensor {
+    const target = inputs[0];
+    const backend = this.backendOf(op, inputs);
+    if (this.recorder !== null && inputs.some((t) => t.requiresGrad)) {
+      throw new ValueError(
+        `${op}: cannot update tensor #${target.id} in place while gradients are recorded, ` +
+          'because an input requires grad; run the update inside noGrad(), as optimizers do',
+      );
+    }
+    const kernel = backend.kernels[name] as unknown as (call: {
+      inputs: KernelInput[];
+      attrs: object;
+      output: object;
+    }) => Storage;
+    const previous = target.storage;
+    const exclusive = this.refCounts.get(previous) === 1;
+    const output = {
+      shape: target.shape,
+      dtype: target.dtype,
+      size: target.size,
+      inPlace: exclusive ? previous : undefined,
+    };
+    const timed = getLogLevel() >= 2;
+    const start = timed ? performance.now() : 0;
+    const storage = kernel({ inputs: inputs.map((t) => t.kernelInput()), attrs, output });
+    if (timed) {
+      const elapsed = (performance.now() - start).toFixed(3);
+      const where = storage === previous ? 'in place' : 'into a new buffer';
+      debugLog(
+        2,
+        `${backend.name} ${op} [${target.shape}] ${target.dtype} ${where} in ${elapsed} ms`,
+      );
+    }
+    if (storage !== previous) {
+      this.refCounts.set(storage, 1);
+      target.replaceStorage(storage);
+      this.releaseStorage(previous, backend);
+    }
+    target.markModified();
+    return target;
   }
 
   hasKernel(name: KernelName, inputs: readonly Tensor[]): boolean {

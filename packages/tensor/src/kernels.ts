@@ -24,6 +24,13 @@ export interface KernelOutput {
   readonly shape: Shape;
   readonly dtype: DType;
   readonly size: number;
+  /**
+   * Set only for `Unary` and `Binary` calls that update a tensor in place (`add_`, `exp_`):
+   * the storage of the first input, which no other tensor reads and whose shape and dtype
+   * match the output's. A backend may write the result into it and return it, or ignore it and
+   * return a new storage (the engine then releases the old one).
+   */
+  readonly inPlace?: Storage;
 }
 
 export type UnaryOp =

@@ -4,6 +4,7 @@ import { ENGINE } from './engine';
 import { BackendError, DisposedError, formatShape, ShapeError } from './errors';
 import type { KernelInput, Storage } from './kernels';
 import * as elementwise from './ops/elementwise';
+import { binaryInPlace, clampInPlace, unaryInPlace } from './ops/in-place';
 import { type MatMulOptions, matmul } from './ops/matmul';
 import * as reduce from './ops/reduce';
 import * as shapeOps from './ops/shape-ops';
@@ -16,8 +17,11 @@ export type NestedArray = number | NestedArray[];
 export type TensorLike = Tensor | number;
 
 /**
- * An n-dimensional array on a backend: a shape, a dtype and a storage handle. Ops never change
- * a tensor; they return new ones. `reshape` shares storage, every other op allocates.
+ * An n-dimensional array on a backend: a shape, a dtype and a storage handle. Ops return new
+ * tensors and leave their inputs unchanged, except `assign` and the in-place ops ending in `_`
+ * (`add_`, `exp_`), which replace the values of the tensor they are called on. `reshape`
+ * shares storage; an in-place update of a tensor that shares storage moves it to a new buffer,
+ * so the other tensors keep their values.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]]);
@@ -31,6 +35,7 @@ export class Tensor {
   /** The accumulated gradient, filled by autograd's `backward`. */
   grad: Tensor | null = null;
   private disposed = false;
+  private modifications = 0;
 
   /** @internal Tensors are made by ops; use `tensor()` or `zeros()` instead. */
   constructor(
@@ -55,6 +60,24 @@ export class Tensor {
   get storage(): Storage {
     this.throwIfDisposed('storage');
     return this.storageHandle;
+  }
+
+  /**
+   * Counts the in-place updates of this tensor's values (`assign`, `add_` and the other ops
+   * ending in `_`). Autograd compares it to detect a saved tensor changed before backward.
+   */
+  get version(): number {
+    return this.modifications;
+  }
+
+  /** @internal Points this tensor at another storage; the engine moves the reference counts. */
+  replaceStorage(storage: Storage): void {
+    this.storageHandle = storage;
+  }
+
+  /** @internal Records that the values changed in place. */
+  markModified(): void {
+    this.modifications++;
   }
 
   /** @internal */
@@ -153,6 +176,85 @@ export class Tensor {
     ENGINE.retainStorage(value.storageHandle);
     ENGINE.releaseStorage(this.storageHandle, this.backend);
     this.storageHandle = value.storageHandle;
+    this.modifications++;
+    return this;
+  }
+
+  /** Copies this tensor into a storage of its own; gradients flow through as through an identity. */
+  clone(): Tensor {
+    return shapeOps.clone(this);
+  }
+
+  // In-place ops, named as in PyTorch: each replaces this tensor's values and returns it. They
+  // write into the existing buffer when no other tensor shares it, and throw while gradients are
+  // recorded for an input that requires grad (use them inside noGrad()).
+
+  add_(other: TensorLike): this {
+    binaryInPlace('add', this, other);
+    return this;
+  }
+  sub_(other: TensorLike): this {
+    binaryInPlace('sub', this, other);
+    return this;
+  }
+  mul_(other: TensorLike): this {
+    binaryInPlace('mul', this, other);
+    return this;
+  }
+  div_(other: TensorLike): this {
+    binaryInPlace('div', this, other);
+    return this;
+  }
+  pow_(other: TensorLike): this {
+    binaryInPlace('pow', this, other);
+    return this;
+  }
+  maximum_(other: TensorLike): this {
+    binaryInPlace('maximum', this, other);
+    return this;
+  }
+  minimum_(other: TensorLike): this {
+    binaryInPlace('minimum', this, other);
+    return this;
+  }
+  clamp_(min: number | null, max: number | null): this {
+    clampInPlace(this, min, max);
+    return this;
+  }
+  neg_(): this {
+    unaryInPlace('neg', this);
+    return this;
+  }
+  abs_(): this {
+    unaryInPlace('abs', this);
+    return this;
+  }
+  exp_(): this {
+    unaryInPlace('exp', this);
+    return this;
+  }
+  log_(): this {
+    unaryInPlace('log', this);
+    return this;
+  }
+  sqrt_(): this {
+    unaryInPlace('sqrt', this);
+    return this;
+  }
+  square_(): this {
+    unaryInPlace('square', this);
+    return this;
+  }
+  tanh_(): this {
+    unaryInPlace('tanh', this);
+    return this;
+  }
+  sigmoid_(): this {
+    unaryInPlace('sigmoid', this);
+    return this;
+  }
+  relu_(): this {
+    unaryInPlace('relu', this);
     return this;
   }
 

@@ -1,5 +1,5 @@
 import type { BinaryOp, KernelCall, TypedArray } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 import { broadcastStrides, contiguousStrides, forEachRow, sizeOf } from './strides';
 
 /**
@@ -167,7 +167,7 @@ export function binary(call: KernelCall<'Binary'>): CpuStorage {
   const { op } = call.attrs;
   const a = dataOf(left);
   const b = dataOf(right);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   if (call.output.dtype === 'bool' && !BOOL_SAFE.has(op)) {
     // Arithmetic into bool (the tensor layer promotes such ops to int32 instead): compute in
     // float64 and store nonzero as 1.

@@ -1,5 +1,5 @@
 import type { KernelCall } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 
 /**
  * Converts to `output.dtype`. Typed-array stores do most of the work: a Float32Array store
@@ -8,7 +8,7 @@ import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
  */
 export function cast(call: KernelCall<'Cast'>): CpuStorage {
   const x = dataOf(call.inputs[0]);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   const n = call.output.size;
   if (call.output.dtype === 'bool') {
     for (let i = 0; i < n; i++) out[i] = x[i] !== 0 ? 1 : 0;

@@ -1,12 +1,12 @@
 import type { KernelCall } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 import { copyRange, sizeOf } from './strides';
 
 /** Joins the inputs along `axis`: each outer slice is the inputs' blocks one after another. */
 export function concat(call: KernelCall<'Concat'>): CpuStorage {
   const { axis } = call.attrs;
   const { shape } = call.output;
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   if (call.output.size === 0) return wrap(out);
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1));

@@ -1,5 +1,5 @@
 import type { KernelCall } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 import { copyRange, sizeOf } from './strides';
 
 /**
@@ -11,7 +11,7 @@ export function gather(call: KernelCall<'Gather'>): CpuStorage {
   const { axis } = call.attrs;
   const x = dataOf(input);
   const indices = dataOf(indexInput);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   if (call.output.size === 0) return wrap(out);
   const shape = input.shape;
   const outer = sizeOf(shape.slice(0, axis));

@@ -1,5 +1,5 @@
 import type { KernelCall } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, storedValue, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, storedValue, wrap } from '../storage';
 import { contiguousStrides, stridedCopy } from './strides';
 
 /** Fills the output with `value`, then copies `x` into the box after the leading paddings. */
@@ -8,9 +8,9 @@ export function pad(call: KernelCall<'Pad'>): CpuStorage {
   const { paddings, value } = call.attrs;
   const { shape, dtype } = call.output;
   const x = dataOf(input);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   const fillValue = storedValue(value, dtype);
-  if (fillValue !== 0 || Object.is(fillValue, -0)) out.fill(fillValue);
+  out.fill(fillValue);
   const outStrides = contiguousStrides(shape);
   let start = 0;
   for (let i = 0; i < paddings.length; i++) start += paddings[i][0] * outStrides[i];

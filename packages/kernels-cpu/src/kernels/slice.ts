@@ -1,5 +1,5 @@
 import type { KernelCall } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 import { contiguousStrides, stridedCopy } from './strides';
 
 /** The box of `output.shape` starting at `begin`. */
@@ -8,7 +8,7 @@ export function slice(call: KernelCall<'Slice'>): CpuStorage {
   const { begin } = call.attrs;
   const { shape } = call.output;
   const x = dataOf(input);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   const inStrides = contiguousStrides(input.shape);
   let start = 0;
   for (let i = 0; i < begin.length; i++) start += begin[i] * inStrides[i];

@@ -1,5 +1,5 @@
 import type { KernelCall, TypedArray } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 import { sizeOf } from './strides';
 
 /**
@@ -47,7 +47,7 @@ function run(call: KernelCall<'Softmax'> | KernelCall<'LogSoftmax'>, log: boolea
   const [input] = call.inputs;
   const { axis } = call.attrs;
   const x = dataOf(input);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   const shape = input.shape;
   if (call.output.size === 0) return wrap(out);
   // A rank-0 tensor is a single row of one element.

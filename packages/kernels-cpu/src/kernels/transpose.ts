@@ -1,5 +1,5 @@
 import type { KernelCall, TypedArray } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 import { collapseAxes, contiguousStrides, stridedCopy } from './strides';
 
 /** Tile edge for the blocked matrix transpose; 32 x 32 tiles of both sides stay in L1. */
@@ -31,7 +31,7 @@ export function transpose(call: KernelCall<'Transpose'>): CpuStorage {
   const { perm } = call.attrs;
   const { shape } = call.output;
   const x = dataOf(input);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   if (call.output.size === 0) return wrap(out);
   const rank = shape.length;
   // Walk the input in memory order and place each element at its output position.

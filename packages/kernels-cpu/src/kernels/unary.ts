@@ -1,5 +1,5 @@
 import type { KernelCall, TypedArray, UnaryOp } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 
 type Loop = (x: TypedArray, out: TypedArray, n: number) => void;
 
@@ -124,7 +124,7 @@ export function unary(call: KernelCall<'Unary'>): CpuStorage {
   const [input] = call.inputs;
   const { op } = call.attrs;
   const x = dataOf(input);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   const n = call.output.size;
   if (call.output.dtype === 'bool' && !BOOL_SAFE.has(op)) {
     // Only reached when a caller sends bool through other math: compute in float64, then

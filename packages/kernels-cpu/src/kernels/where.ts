@@ -1,5 +1,5 @@
 import type { KernelCall, TypedArray } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 import { broadcastStrides, contiguousStrides, forEachRow, sizeOf } from './strides';
 
 function select(
@@ -28,7 +28,7 @@ export function where(call: KernelCall<'Where'>): CpuStorage {
   const c = dataOf(condition);
   const a = dataOf(left);
   const b = dataOf(right);
-  const out = allocOutput(call.output);
+  const out = allocOutputForOverwrite(call.output);
   if (size === 0) return wrap(out);
   const step = (input: { shape: readonly number[] }): number => (sizeOf(input.shape) === 1 ? 0 : 1);
   const sc = step(condition);

@@ -6,7 +6,8 @@ import type { BinaryOp, UnaryOp } from '../kernels';
 import { broadcastShapes, shapesEqual } from '../shape';
 import { Tensor, type TensorLike } from '../tensor';
 
-const FLOAT_ONLY_UNARY = new Set<UnaryOp>([
+/** Unary ops whose result is a float whatever the input dtype. */
+export const FLOAT_ONLY_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
   'exp',
   'expm1',
   'log',
@@ -93,10 +94,7 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const left = a instanceof Tensor ? a : toTensor(a, b as Tensor);
   const right = b instanceof Tensor ? b : toTensor(b, left);
   const shape = broadcastShapes(op, left.shape, right.shape);
-  let dtype = promoteDTypes(left.dtype, right.dtype);
-  if (op === 'logicalAnd' || op === 'logicalOr') dtype = 'bool';
-  else if (op === 'div' || op === 'pow') dtype = isFloatDType(dtype) ? dtype : 'float32';
-  else if (dtype === 'bool' && !COMPARISONS.has(op)) dtype = 'int32';
+  const dtype = binaryComputeDType(op, left.dtype, right.dtype);
   const outDtype =
     COMPARISONS.has(op) || op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : dtype;
   const castLeft = cast(left, dtype);
@@ -111,7 +109,20 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   return output;
 }
 
-function describeValue(value: unknown): string {
+/**
+ * The dtype a Binary op computes in for operands of `left` and `right`: the promoted dtype,
+ * except that division and pow need a float, logical ops work on bool, and arithmetic on bool
+ * uses int32. Comparisons compute in this dtype and output bool.
+ */
+export function binaryComputeDType(op: BinaryOp, left: DType, right: DType): DType {
+  const dtype = promoteDTypes(left, right);
+  if (op === 'logicalAnd' || op === 'logicalOr') return 'bool';
+  if (op === 'div' || op === 'pow') return isFloatDType(dtype) ? dtype : 'float32';
+  if (dtype === 'bool' && !COMPARISONS.has(op)) return 'int32';
+  return dtype;
+}
+
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array (wrap it with tensor())';
   return typeof value === 'string' ? `the string '${value}'` : typeof value;

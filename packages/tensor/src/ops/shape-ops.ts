@@ -195,6 +195,12 @@ export function pad(
   return ENGINE.runKernel('Pad', [x], { paddings, value }, { shape, dtype: x.dtype });
 }
 
+/** Copies `x` into a storage of its own (an Expand to its own shape, so gradients pass through). */
+export function clone(x: Tensor): Tensor {
+  x.throwIfDisposed('clone');
+  return ENGINE.runKernel('Expand', [x], {}, { shape: x.shape, dtype: x.dtype });
+}
+
 /** Copies `x` broadcast to `shape`. */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   x.throwIfDisposed('broadcastTo');
