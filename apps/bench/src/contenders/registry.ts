@@ -16,6 +16,11 @@ export interface ContenderEntry {
   childEnvironment?: () => Record<string, string>;
   /** The reason the contender cannot run in this build; such a contender is never loaded. */
   unavailable?: string;
+  /**
+   * The reason the contender's outputs are left out of the agreement check. Absent for
+   * contenders that compute the same numbers as the others.
+   */
+  agreementExclusion?: string;
 }
 
 export const CONTENDERS: readonly ContenderEntry[] = [
