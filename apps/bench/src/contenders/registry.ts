@@ -23,6 +23,11 @@ export interface ContenderEntry {
   agreementExclusion?: string;
 }
 
+const BRAINJS_EXCLUSION =
+  'a brain.js step is one pass over the batch that updates the weights after every sample ' +
+  '(so its steps/s is samples/s divided by the batch size), with its own activations and ' +
+  "squared error, so its loss differs from the others' batched softmax cross-entropy";
+
 export const CONTENDERS: readonly ContenderEntry[] = [
   {
     name: 'tessera-cpu',
@@ -72,6 +77,23 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     byDefault: false,
     load: async () => (await import('./tfjs-webgpu')).tfjsWebgpu,
     childEnvironment: webgpuChildEnvironment,
+  },
+  {
+    // In the default set: it runs the MLP step alone (about 3 s a round on two cores), and its
+    // child for any other workload reports "not available" within a fraction of a second.
+    name: 'brainjs',
+    role: 'peer',
+    byDefault: true,
+    load: async () => (await import('./brainjs')).brainjsCpu,
+    agreementExclusion: BRAINJS_EXCLUSION,
+  },
+  {
+    // Not in the default set, for the reasons given at tessera-gpujs above.
+    name: 'brainjs-gpu',
+    role: 'peer',
+    byDefault: false,
+    load: async () => (await import('./brainjs')).brainjsGpu,
+    agreementExclusion: BRAINJS_EXCLUSION,
   },
 ];
 
