@@ -110,7 +110,9 @@ async function main(options: CliOptions, args: string[]): Promise<void> {
 
 program
   .name('tessera-bench')
-  .description("Time Tessera's backends against TensorFlow.js on the same shapes and data.")
+  .description(
+    "Time Tessera's backends against TensorFlow.js and brain.js on the same shapes and data.",
+  )
   .option(
     '--contenders <names>',
     `comma-separated contenders (default: ${DEFAULT_CONTENDERS.join(',')}; all: ${CONTENDER_NAMES.join(',')})`,

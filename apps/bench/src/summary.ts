@@ -132,15 +132,26 @@ export function computeRatios(cells: Cell[]): Ratio[] {
   return ratios;
 }
 
+/** Returns the reason `name`'s outputs are not compared with the others', if they are not. */
+export function agreementExclusion(name: string): string | undefined {
+  return CONTENDERS.find((entry) => entry.name === name)?.agreementExclusion;
+}
+
 /**
  * Compares every contender's first two outputs on each workload with those of the first
  * contender that ran it, using the first round (every round gets the same inputs).
+ * Contenders with an `agreementExclusion` are neither compared nor used as the reference.
  */
 export function checkAgreement(specs: WorkloadSpec[], results: RoundResult[]): Agreement[] {
   const agreements: Agreement[] = [];
   for (const spec of specs) {
     const jobs = results.flatMap((job) =>
-      job.status === 'ok' && job.round === 1 && job.workload === spec.id ? [job] : [],
+      job.status === 'ok' &&
+      job.round === 1 &&
+      job.workload === spec.id &&
+      agreementExclusion(job.contender) === undefined
+        ? [job]
+        : [],
     );
     const [reference, ...others] = jobs;
     for (const other of others) {

@@ -3,8 +3,10 @@ import { reportProblems } from '../src/bench';
 import { chwDenseToHwc, oihwToHwio, transpose2d, uniform } from '../src/data';
 import { digest, relativeError } from '../src/digest';
 import { buildReport } from '../src/report';
+import { renderResultsPage } from '../src/report/results-page';
+import { agreementNotes } from '../src/report/table';
 import type { RoundResult } from '../src/rounds';
-import { workloadSpec } from '../src/workloads';
+import { type WorkloadId, workloadSpec } from '../src/workloads';
 
 const machine = {
   cpuModel: 'test',
@@ -15,12 +17,17 @@ const machine = {
   loadAverageStart: 0,
 };
 
-function okJob(contender: string, output: number[], seconds: number): RoundResult {
+function okJob(
+  contender: string,
+  output: number[],
+  seconds: number,
+  workload: WorkloadId = 'matmul-128',
+): RoundResult {
   return {
     status: 'ok',
     round: 1,
     contender,
-    workload: 'matmul-128',
+    workload,
     description: contender,
     samples: [seconds, seconds * 1.1, seconds * 0.9],
     iterationsPerSample: 1,
@@ -86,6 +93,55 @@ describe('report checks', () => {
     const report = buildReport(run, ['tessera-cpu', 'tfjs-cpu'], [spec], results);
     expect(reportProblems(report)).toEqual(['tessera-cpu failed on matmul-128']);
     expect(report.cells[1].status).toBe('unsupported');
+  });
+});
+
+describe('agreement exclusion', () => {
+  const spec = workloadSpec('mlp-step', 'quick');
+  const source = { commit: 'test', uncommittedChanges: false };
+  const run = { args: [], mode: 'quick' as const, rounds: 1, machine, source };
+  const contenders = ['brainjs', 'tessera-cpu', 'tfjs-cpu', 'brainjs-gpu'];
+  // brain.js runs first, so it would be the reference if it were not excluded.
+  const results = [
+    okJob('brainjs', [0.097], 0.2, 'mlp-step'),
+    okJob('tessera-cpu', [2.3], 0.01, 'mlp-step'),
+    okJob('tfjs-cpu', [2.3], 0.02, 'mlp-step'),
+    okJob('brainjs-gpu', [0.098], 0.5, 'mlp-step'),
+  ];
+  const report = buildReport(run, contenders, [spec], results);
+
+  it('compares only the other contenders', () => {
+    expect(report.agreement).toHaveLength(1);
+    expect(report.agreement[0].reference).toBe('tessera-cpu');
+    expect(report.agreement[0].contender).toBe('tfjs-cpu');
+    expect(reportProblems(report)).toEqual([]);
+  });
+
+  it('keeps brain.js among the peers', () => {
+    expect(report.ratios[0].bestPeer).toBe('tfjs-cpu');
+    expect(report.cells.find((cell) => cell.contender === 'brainjs')?.status).toBe('ok');
+  });
+
+  it('says so in the notes and the page', () => {
+    const notes = agreementNotes(report);
+    expect(notes).toContainEqual(
+      expect.stringMatching(/^mlp-step: brainjs is not compared with the others: a brain\.js/),
+    );
+    expect(notes).toContainEqual(
+      expect.stringMatching(/^mlp-step: brainjs-gpu is not compared with the others: /),
+    );
+    const page = renderResultsPage(report, 'results/quick.json', 'chart.svg');
+    const method = page.slice(page.indexOf('## How it is measured'));
+    expect(method).toContain(
+      '- `brainjs` and `brainjs-gpu` are left out of the output check: a brain.js step is',
+    );
+  });
+
+  it('adds no method line without brain.js', () => {
+    const others = buildReport(run, ['tessera-cpu', 'tfjs-cpu'], [spec], results.slice(1, 3));
+    expect(renderResultsPage(others, 'results/quick.json', 'chart.svg')).not.toContain(
+      'left out of the output check',
+    );
   });
 });
 

@@ -16,7 +16,17 @@ export interface ContenderEntry {
   childEnvironment?: () => Record<string, string>;
   /** The reason the contender cannot run in this build; such a contender is never loaded. */
   unavailable?: string;
+  /**
+   * The reason the contender's outputs are left out of the agreement check. Absent for
+   * contenders that compute the same numbers as the others.
+   */
+  agreementExclusion?: string;
 }
+
+const BRAINJS_EXCLUSION =
+  'a brain.js step is one pass over the batch that updates the weights after every sample ' +
+  '(so its steps/s is samples/s divided by the batch size), with its own activations and ' +
+  "squared error, so its loss differs from the others' batched softmax cross-entropy";
 
 export const CONTENDERS: readonly ContenderEntry[] = [
   {
@@ -67,6 +77,23 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     byDefault: false,
     load: async () => (await import('./tfjs-webgpu')).tfjsWebgpu,
     childEnvironment: webgpuChildEnvironment,
+  },
+  {
+    // In the default set: it runs the MLP step alone (about 3 s a round on two cores), and its
+    // child for any other workload reports "not available" within a fraction of a second.
+    name: 'brainjs',
+    role: 'peer',
+    byDefault: true,
+    load: async () => (await import('./brainjs')).brainjsCpu,
+    agreementExclusion: BRAINJS_EXCLUSION,
+  },
+  {
+    // Not in the default set, for the reasons given at tessera-gpujs above.
+    name: 'brainjs-gpu',
+    role: 'peer',
+    byDefault: false,
+    load: async () => (await import('./brainjs')).brainjsGpu,
+    agreementExclusion: BRAINJS_EXCLUSION,
   },
 ];
 

@@ -94,7 +94,7 @@ export function renderRatioChart(report: BenchReport): string {
   });
 
   const title =
-    'Tessera / best TensorFlow.js backend per workload (log scale; right of 1x is faster), ' +
+    'Tessera / best peer per workload (log scale; right of 1x is faster), ' +
     report.createdAt.slice(0, 10);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${LAYOUT.width}" height="${bottom + LAYOUT.axisHeight}" font-family="sans-serif" font-size="12">`,

@@ -1,4 +1,5 @@
 import type { BenchReport } from '../report';
+import { agreementExclusion } from '../summary';
 import { agreementNotes, buildTable, missingCellNotes, renderMarkdown } from './table';
 
 /** Cells whose spread (interquartile range over median) exceeds this get a warning. */
@@ -62,14 +63,28 @@ const METHOD_LINES = [
     "hands back its own array; the copy is in Tessera's time, as it is for its users.",
 ];
 
+/** Lists the contenders of `report` left out of the agreement check, grouped by reason. */
+function exclusionLines(report: BenchReport): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const { name } of report.contenders) {
+    const reason = agreementExclusion(name);
+    if (reason !== undefined) byReason.set(reason, [...(byReason.get(reason) ?? []), name]);
+  }
+  return [...byReason].map(([reason, names]) => {
+    const listed = names.map((name) => `\`${name}\``).join(' and ');
+    const verb = names.length === 1 ? 'is' : 'are';
+    return `- ${listed} ${verb} left out of the output check: ${reason}.`;
+  });
+}
+
 function figureLines(report: BenchReport, chartFile: string): string[] {
   return [
     '## Figures',
     '',
     "Each cell is the median over all samples of all rounds, in the row's unit (higher is " +
       'better); ± is half the interquartile range of the samples relative to the median. ' +
-      "The last columns divide each Tessera backend's median by the best TensorFlow.js " +
-      'backend on that row.',
+      "The last columns divide each Tessera backend's median by the best peer's (a " +
+      'TensorFlow.js or brain.js backend) on that row.',
     '',
     renderMarkdown(buildTable(report, 'median')),
     ...noiseWarning(report),
@@ -113,6 +128,7 @@ export function renderResultsPage(
     ...figureLines(report, chartFile),
     '',
     ...METHOD_LINES,
+    ...exclusionLines(report),
     '',
     '## Cells without a figure and output checks',
     '',

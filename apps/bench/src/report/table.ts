@@ -1,5 +1,5 @@
 import type { BenchReport } from '../report';
-import type { Cell } from '../summary';
+import { agreementExclusion, type Cell } from '../summary';
 
 /** Formats three significant digits, without exponent notation for the figures seen here. */
 export function formatFigure(value: number): string {
@@ -94,11 +94,20 @@ export function missingCellNotes(report: BenchReport): string[] {
     });
 }
 
-/** Lists the agreement checks, one line each, marked DISAGREE where one fails. */
+/**
+ * Lists the agreement checks, one line each, marked DISAGREE where one fails, then the
+ * measured cells left out of the check, with the reason.
+ */
 export function agreementNotes(report: BenchReport): string[] {
-  return report.agreement.map((a) => {
+  const checks = report.agreement.map((a) => {
     const errors = `${a.firstError.toExponential(1)} then ${a.secondError.toExponential(1)}`;
     const verdict = a.ok ? 'agree' : 'DISAGREE';
     return `${a.workload}: ${a.contender} and ${a.reference} ${verdict} (relative error ${errors}, tolerance ${a.tolerance.toExponential(0)})`;
   });
+  const excluded = report.cells.flatMap((cell) => {
+    const reason = agreementExclusion(cell.contender);
+    if (cell.status !== 'ok' || reason === undefined) return [];
+    return [`${cell.workload}: ${cell.contender} is not compared with the others: ${reason}`];
+  });
+  return [...checks, ...excluded];
 }
