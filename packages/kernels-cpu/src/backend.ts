@@ -19,8 +19,10 @@ export interface CpuBackendOptions {
   name?: string;
   /**
    * Run float32 MatMul and convolutions through the WebAssembly SIMD GEMM (float32
-   * arithmetic) where the environment supports it; defaults to true. With false, or without
-   * WebAssembly SIMD, they use the TypeScript GEMM (float64 arithmetic, several times slower).
+   * arithmetic), and the common float32 elementwise ops through WebAssembly SIMD loops, where
+   * the environment supports it; defaults to true. With false, or without WebAssembly SIMD,
+   * products use the TypeScript GEMM (float64 arithmetic, several times slower) and elementwise
+   * ops the TypeScript loops.
    */
   wasm?: boolean;
   /**
@@ -72,7 +74,7 @@ export class CpuBackend implements Backend {
     this.kernels = this.countingKernels();
   }
 
-  /** Whether float32 products run in WebAssembly SIMD (requested and supported). */
+  /** Whether float32 products and elementwise ops run in WebAssembly SIMD (requested and supported). */
   get wasm(): boolean {
     return this.engine.usesWasm;
   }

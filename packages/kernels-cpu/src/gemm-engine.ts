@@ -1,10 +1,12 @@
 import { workerThreadsAvailable } from './threads/pool';
+import { sharedWasmElementwise, type WasmElementwise } from './wasm/wasm-elementwise';
 import { WasmGemm, wasmGemmSupported } from './wasm/wasm-gemm';
 
 /**
  * Chooses how float32 products run for one backend: the WebAssembly SIMD GEMM (when `wasm` is
  * set and the environment supports it), on `threads` threads. Engines with one thread share a
- * process-wide WasmGemm, so each backend does not grow its own memory.
+ * process-wide WasmGemm, so each backend does not grow its own memory. The same `wasm` setting
+ * decides whether float32 elementwise kernels use WebAssembly SIMD (on the calling thread).
  */
 export class GemmEngine {
   private readonly requestedThreads: number;
@@ -35,6 +37,14 @@ export class GemmEngine {
     if (this.requestedThreads <= 1) return sharedSingleThreaded();
     this.own ??= new WasmGemm(this.requestedThreads);
     return this.own;
+  }
+
+  /**
+   * Returns the WebAssembly elementwise kernels (one instance per process), or undefined when
+   * `wasm` is off or the module does not compile here.
+   */
+  wasmElementwise(): WasmElementwise | undefined {
+    return this.wasm ? sharedWasmElementwise() : undefined;
   }
 
   /** Terminates the worker threads and drops this engine's memory; later use starts anew. */

@@ -128,6 +128,23 @@ describe('in-place unary ops', () => {
     x.dispose();
   });
 
+  it('large tensors match their out-of-place forms', () => {
+    // 1000 elements take the WebAssembly path of the float32 kernels.
+    const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 4);
+    const x = tensor(values);
+    const bias = tensor(values.slice(0, 100).reverse(), [100]);
+    const expected = Array.from(x.exp().add(1).reshape([10, 100]).mul(bias).dataSync());
+    const storage = x.storage;
+    x.exp_().add_(1);
+    const rows = x.reshape([10, 100]);
+    x.dispose();
+    rows.mul_(bias);
+    expectValues(rows, expected);
+    expect(rows.storage).toBe(storage);
+    rows.dispose();
+    bias.dispose();
+  });
+
   it('clamp_ limits both sides and keeps NaN', () => {
     const x = tensor([-5, 0.5, 5, Number.NaN]);
     x.clamp_(-1, 1);

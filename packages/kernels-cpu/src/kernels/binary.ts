@@ -1,5 +1,7 @@
 import type { BinaryOp, KernelCall, TypedArray } from '@tessera/tensor';
+import { activeEngine } from '../gemm-engine';
 import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
+import { isWasmBinaryOp, WASM_MIN_ELEMENTS } from '../wasm/wasm-elementwise';
 import { broadcastStrides, contiguousStrides, forEachRow, sizeOf } from './strides';
 
 /**
@@ -162,12 +164,68 @@ function run(
   }
 }
 
+/**
+ * Returns the period with which `shape` repeats when broadcast to the contiguous `outShape`.
+ * That is its size when its dimensions after leading 1s equal the trailing dimensions of
+ * `outShape`: 1 for a scalar, the row length for a bias row, the output size for an equal
+ * shape. Other broadcasts return undefined.
+ */
+function repeatPeriod(shape: readonly number[], outShape: readonly number[]): number | undefined {
+  let first = 0;
+  while (first < shape.length && shape[first] === 1) first++;
+  const rank = shape.length - first;
+  if (rank > outShape.length) return undefined;
+  let period = 1;
+  for (let i = 0; i < rank; i++) {
+    const dim = shape[first + i];
+    if (dim !== outShape[outShape.length - rank + i]) return undefined;
+    period *= dim;
+  }
+  return period;
+}
+
+/**
+ * Runs float32 add, sub, mul, div, maximum or minimum in WebAssembly SIMD, and returns true,
+ * when the output is large enough and one operand has the output's shape while the other
+ * repeats along it. Returns false otherwise.
+ */
+function tryWasm(
+  call: KernelCall<'Binary'>,
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+): boolean {
+  const [left, right] = call.inputs;
+  const { op } = call.attrs;
+  const { shape, size, dtype } = call.output;
+  if (size < WASM_MIN_ELEMENTS || dtype !== 'float32' || left.dtype !== 'float32') return false;
+  if (!isWasmBinaryOp(op)) return false;
+  const aPeriod = repeatPeriod(left.shape, shape);
+  const bPeriod = repeatPeriod(right.shape, shape);
+  if (aPeriod === undefined || bPeriod === undefined || Math.max(aPeriod, bPeriod) !== size) {
+    return false;
+  }
+  const wasm = activeEngine().wasmElementwise();
+  if (wasm === undefined) return false;
+  wasm.binary(
+    op,
+    a as Float32Array,
+    aPeriod,
+    b as Float32Array,
+    bPeriod,
+    out as Float32Array,
+    size,
+  );
+  return true;
+}
+
 export function binary(call: KernelCall<'Binary'>): CpuStorage {
   const [left, right] = call.inputs;
   const { op } = call.attrs;
   const a = dataOf(left);
   const b = dataOf(right);
   const out = allocOutputForOverwrite(call.output);
+  if (tryWasm(call, a, b, out)) return wrap(out);
   if (call.output.dtype === 'bool' && !BOOL_SAFE.has(op)) {
     // Arithmetic into bool (the tensor layer promotes such ops to int32 instead): compute in
     // float64 and store nonzero as 1.

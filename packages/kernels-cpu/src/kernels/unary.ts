@@ -1,5 +1,7 @@
 import type { KernelCall, TypedArray, UnaryOp } from '@tessera/tensor';
+import { activeEngine } from '../gemm-engine';
 import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
+import { isWasmUnaryOp, WASM_MIN_ELEMENTS } from '../wasm/wasm-elementwise';
 
 type Loop = (x: TypedArray, out: TypedArray, n: number) => void;
 
@@ -126,6 +128,18 @@ export function unary(call: KernelCall<'Unary'>): CpuStorage {
   const x = dataOf(input);
   const out = allocOutputForOverwrite(call.output);
   const n = call.output.size;
+  if (
+    n >= WASM_MIN_ELEMENTS &&
+    input.dtype === 'float32' &&
+    call.output.dtype === 'float32' &&
+    isWasmUnaryOp(op)
+  ) {
+    const wasm = activeEngine().wasmElementwise();
+    if (wasm !== undefined) {
+      wasm.unary(op, x as Float32Array, out as Float32Array, n);
+      return wrap(out);
+    }
+  }
   if (call.output.dtype === 'bool' && !BOOL_SAFE.has(op)) {
     // Only reached when a caller sends bool through other math: compute in float64, then
     // store nonzero (NaN included) as 1.

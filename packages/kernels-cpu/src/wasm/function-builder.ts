@@ -232,12 +232,125 @@ export class FunctionBuilder {
     this.simdMemory(0x0b, offset);
   }
 
+  /** Emits `v128.const` with the 16 bytes of `lanes`. */
+  v128Const(lanes: Float32Array | Int32Array): Operand {
+    this.body.byte(SIMD_PREFIX).u32(0x0c);
+    this.body.raw(new Uint8Array(lanes.buffer, lanes.byteOffset, 16));
+    return OPERAND;
+  }
+
+  /** Emits a v128 constant with `value` in all four float32 lanes. */
+  f32x4Const(value: number): Operand {
+    return this.v128Const(new Float32Array([value, value, value, value]));
+  }
+
+  /** Emits a v128 constant with `value` in all four int32 lanes. */
+  i32x4Const(value: number): Operand {
+    return this.v128Const(new Int32Array([value, value, value, value]));
+  }
+
+  v128And(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x4e);
+  }
+
+  /** `a & ~b`. */
+  v128AndNot(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x4f);
+  }
+
+  v128Or(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x50);
+  }
+
+  /** Takes each bit from `a` where `mask` has a 1 and from `b` where it has a 0. */
+  v128Bitselect(_a: Operand, _b: Operand, _mask: Operand): Operand {
+    return this.simd(0x52);
+  }
+
+  // Lane comparisons return all ones in a lane where they hold, all zeros elsewhere. Every
+  // comparison with NaN is false except `ne`.
+
+  f32x4Eq(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x41);
+  }
+
+  f32x4Ne(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x42);
+  }
+
+  f32x4Lt(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x43);
+  }
+
+  f32x4Gt(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x44);
+  }
+
+  f32x4Le(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x45);
+  }
+
+  f32x4Ge(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x46);
+  }
+
+  i32x4Shl(_a: Operand, _bits: Operand): Operand {
+    return this.simd(0xab);
+  }
+
+  /** Arithmetic (sign-extending) right shift of each lane by the i32 `bits`. */
+  i32x4ShrS(_a: Operand, _bits: Operand): Operand {
+    return this.simd(0xac);
+  }
+
+  i32x4Add(_a: Operand, _b: Operand): Operand {
+    return this.simd(0xae);
+  }
+
+  i32x4Sub(_a: Operand, _b: Operand): Operand {
+    return this.simd(0xb1);
+  }
+
+  f32x4Abs(_a: Operand): Operand {
+    return this.simd(0xe0);
+  }
+
+  f32x4Neg(_a: Operand): Operand {
+    return this.simd(0xe1);
+  }
+
+  f32x4Sqrt(_a: Operand): Operand {
+    return this.simd(0xe3);
+  }
+
   f32x4Add(_a: Operand, _b: Operand): Operand {
     return this.simd(0xe4);
   }
 
+  f32x4Sub(_a: Operand, _b: Operand): Operand {
+    return this.simd(0xe5);
+  }
+
   f32x4Mul(_a: Operand, _b: Operand): Operand {
     return this.simd(0xe6);
+  }
+
+  f32x4Div(_a: Operand, _b: Operand): Operand {
+    return this.simd(0xe7);
+  }
+
+  /** `b < a ? b : a` per lane, so a NaN in `a` is kept and a NaN in `b` is not. */
+  f32x4Pmin(_a: Operand, _b: Operand): Operand {
+    return this.simd(0xea);
+  }
+
+  /** `a < b ? b : a` per lane, so a NaN in `a` is kept and a NaN in `b` is not. */
+  f32x4Pmax(_a: Operand, _b: Operand): Operand {
+    return this.simd(0xeb);
+  }
+
+  f32x4ConvertI32x4S(_a: Operand): Operand {
+    return this.simd(0xfa);
   }
 
   /** `a * b + c`, fused or not as the engine chooses (relaxed SIMD). */
