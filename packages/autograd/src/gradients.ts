@@ -96,7 +96,17 @@ function backpropagate(output: Tensor, sources: readonly Tensor[], seed: Tensor)
       accumulate(gradients, input, gradient);
     });
   }
-  return sources.map((s) => gradients.get(s) ?? onesLike(s).mul(0));
+  // A rule may hand one tensor to several inputs (add passes dy to both), and the seed may come
+  // back unchanged. Each source gets a tensor of its own, because callers dispose gradients and
+  // optimizers change them in place.
+  const handedOut = new Set<Tensor>([seed]);
+  return sources.map((s) => {
+    const gradient = gradients.get(s);
+    if (gradient === undefined) return onesLike(s).mul(0);
+    if (handedOut.has(gradient)) return gradient.clone();
+    handedOut.add(gradient);
+    return gradient;
+  });
 }
 
 function checkOutput(op: string, output: Tensor, seed: Tensor | undefined): Tensor {

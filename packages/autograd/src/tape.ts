@@ -52,7 +52,13 @@ export function checkUnmodified(node: TapeNode): void {
   if (changed === -1) return;
   const tensor = changed < node.inputs.length ? node.inputs[changed] : node.output;
   const role = changed < node.inputs.length ? `input ${changed}` : 'the output';
-  const op = node.kernel === 'Custom' ? node.name : node.kernel;
+  const attrs = node.attrs as { op?: unknown };
+  const op =
+    node.kernel === 'Custom'
+      ? node.name
+      : typeof attrs.op === 'string'
+        ? `${node.kernel} (${attrs.op})`
+        : node.kernel;
   throw new ValueError(
     `backward: tensor #${tensor.id} (shape ${formatShape(tensor.shape)}), ${role} of ${op}, ` +
       'was modified in place after the forward pass used it, so its gradient would be wrong; ' +

@@ -107,7 +107,7 @@ describe('in-place updates', () => {
     const loss = p.mul(p).sum();
     noGrad(() => p.sub_(1));
     expect(() => backward(loss)).toThrow(
-      /backward: tensor #\d+ \(shape \[3\]\), input 0 of Binary, was modified in place after the forward pass used it/,
+      /backward: tensor #\d+ \(shape \[3\]\), input 0 of Binary \(mul\), was modified in place after the forward pass used it/,
     );
   });
 
@@ -117,13 +117,13 @@ describe('in-place updates', () => {
     const e = p.exp();
     noGrad(() => e.mul_(2));
     expect(() => backward(e, { gradient: tensor([1, 1]) })).toThrow(
-      /the output of Unary, was modified in place/,
+      /the output of Unary \(exp\), was modified in place/,
     );
     const loss = p.exp().sum();
     const saved = p.exp();
     const other = saved.sum();
     noGrad(() => saved.mul_(2));
-    expect(() => backward(other)).toThrow(/input 0 of Reduce, was modified in place/);
+    expect(() => backward(other)).toThrow(/input 0 of Reduce \(sum\), was modified in place/);
     backward(loss);
     expect(p.grad).not.toBeNull();
   });
@@ -135,6 +135,29 @@ describe('in-place updates', () => {
     noGrad(() => p.sub_(p.grad!.mul(0.5)));
     expect(Array.from(await p.data())).toEqual([0, 0, 0]);
     expect(Array.from(await p.grad!.data())).toEqual([2, 4, 6]);
+  });
+
+  it('leaves sharing a gradient get separate tensors', async () => {
+    const a = tensor([1, 2]);
+    a.requiresGrad = true;
+    const b = tensor([3, 4]);
+    b.requiresGrad = true;
+    backward(a.add(b).sum());
+    expect(a.grad).not.toBe(b.grad);
+    backward(a.add(b).sum());
+    noGrad(() => a.grad!.mul_(10));
+    expect(Array.from(await a.grad!.data())).toEqual([20, 20]);
+    expect(Array.from(await b.grad!.data())).toEqual([2, 2]);
+  });
+
+  it('seed gradient stays with the caller', async () => {
+    const p = tensor([1, 2]);
+    p.requiresGrad = true;
+    const seed = tensor([5, 6]);
+    backward(p, { gradient: seed });
+    expect(p.grad).not.toBe(seed);
+    p.grad!.dispose();
+    expect(Array.from(await seed.data())).toEqual([5, 6]);
   });
 
   it('gradients flow through clone', async () => {

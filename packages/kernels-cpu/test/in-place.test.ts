@@ -149,6 +149,9 @@ describe('in-place unary ops', () => {
     const x = tensor([-5, 0.5, 5, Number.NaN]);
     x.clamp_(-1, 1);
     expectValues(x, [-1, 0.5, 1, Number.NaN]);
+    const counts = tensor([1, 5], [2], 'int32');
+    expect(() => counts.clamp_(1.5, 3)).toThrow(/^clamp_: the result has dtype float32/);
+    counts.dispose();
     x.dispose();
   });
 

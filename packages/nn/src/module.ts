@@ -71,16 +71,21 @@ export abstract class Module {
     return [...own, ...nested];
   }
 
+  /**
+   * Lists each parameter once with its dotted name. A tensor reachable by several names (a
+   * layer used twice, tied weights) appears under the first, as in PyTorch.
+   */
   namedParameters(): [string, Tensor][] {
-    return this.collect(isParameter, '');
+    return unique(this.collect(isParameter, ''));
   }
 
   parameters(): Tensor[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** Lists each buffer once with its dotted name, like `namedParameters`. */
   namedBuffers(): [string, Tensor][] {
-    return this.collect(isBuffer, '');
+    return unique(this.collect(isBuffer, ''));
   }
 
   /** Counts the trainable values. */
@@ -107,9 +112,12 @@ export abstract class Module {
     }
   }
 
-  /** Parameters and buffers by dotted name; the tensors are the module's own, not copies. */
+  /**
+   * Parameters and buffers by dotted name; the tensors are the module's own, not copies. A
+   * shared tensor appears under each of its names, as in PyTorch.
+   */
   stateDict(): StateDict {
-    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+    return new Map([...this.collect(isParameter, ''), ...this.collect(isBuffer, '')]);
   }
 
   /**
@@ -145,7 +153,7 @@ export abstract class Module {
     for (const [name, target] of own) {
       const source = state.get(name);
       if (source === undefined) continue;
-      const copy = tidy(() => source.cast(target.dtype).add(0));
+      const copy = tidy(() => source.cast(target.dtype).clone());
       target.assign(copy);
       copy.dispose();
     }
@@ -170,4 +178,14 @@ export abstract class Module {
     );
     return `${head}\n${lines.join('\n')}\n)`;
   }
+}
+
+/** Keeps the first entry of each tensor. */
+function unique(entries: [string, Tensor][]): [string, Tensor][] {
+  const seen = new Set<Tensor>();
+  return entries.filter(([, t]) => {
+    if (seen.has(t)) return false;
+    seen.add(t);
+    return true;
+  });
 }

@@ -54,6 +54,32 @@ describe('Module', () => {
   });
 });
 
+describe('shared layers', () => {
+  class Tied extends Module {
+    first = new Linear(3, 3);
+    middle = new ReLU();
+    second = this.first;
+
+    forward(x: Tensor): Tensor {
+      return this.second.forward(this.middle.forward(this.first.forward(x)));
+    }
+  }
+
+  it('list each parameter once', () => {
+    const model = new Tied();
+    expect(model.parameters()).toHaveLength(2);
+    expect(model.namedParameters().map(([name]) => name)).toEqual(['first.weight', 'first.bias']);
+    expect(model.numParameters()).toBe(12);
+    expect([...model.stateDict().keys()]).toEqual([
+      'first.weight',
+      'first.bias',
+      'second.weight',
+      'second.bias',
+    ]);
+    model.dispose();
+  });
+});
+
 describe('Linear', () => {
   it('computes x Wᵀ + b', async () => {
     const fc = new Linear(2, 3);

@@ -20,8 +20,12 @@ export type InPlaceUnaryOp = Exclude<UnaryOp, 'isnan' | 'isfinite' | 'logicalNot
  * shape, and the result must keep the target's dtype (PyTorch's rule for in-place ops), so an
  * int32 tensor cannot be divided in place. Returns `target`.
  */
-export function binaryInPlace(op: InPlaceBinaryOp, target: Tensor, other: TensorLike): Tensor {
-  const name = `${op}_`;
+export function binaryInPlace(
+  op: InPlaceBinaryOp,
+  target: Tensor,
+  other: TensorLike,
+  name = `${op}_`,
+): Tensor {
   target.throwIfDisposed(name);
   if (!(other instanceof Tensor) && typeof other !== 'number') {
     throw new TypeError(`${name}: expected a Tensor or a number, got ${describeValue(other)}`);
@@ -68,10 +72,13 @@ export function unaryInPlace(op: InPlaceUnaryOp, target: Tensor): Tensor {
   return ENGINE.runKernelInPlace('Unary', name, [target], { op });
 }
 
-/** Limits the values of `target` to [min, max] in place; null leaves a side open. */
+/**
+ * Limits the values of `target` to [min, max] in place; null leaves a side open. Each bound is
+ * one update, so `version` grows by one per bound.
+ */
 export function clampInPlace(target: Tensor, min: number | null, max: number | null): Tensor {
-  if (min !== null) binaryInPlace('maximum', target, min);
-  if (max !== null) binaryInPlace('minimum', target, max);
   target.throwIfDisposed('clamp_');
+  if (min !== null) binaryInPlace('maximum', target, min, 'clamp_');
+  if (max !== null) binaryInPlace('minimum', target, max, 'clamp_');
   return target;
 }
