@@ -1,12 +1,13 @@
 import { workerThreadsAvailable } from './threads/pool';
 import { sharedWasmElementwise, type WasmElementwise } from './wasm/wasm-elementwise';
 import { WasmGemm, wasmGemmSupported } from './wasm/wasm-gemm';
+import { sharedWasmReduce, type WasmReduce } from './wasm/wasm-reduce';
 
 /**
  * Chooses how float32 products run for one backend: the WebAssembly SIMD GEMM (when `wasm` is
  * set and the environment supports it), on `threads` threads. Engines with one thread share a
  * process-wide WasmGemm, so each backend does not grow its own memory. The same `wasm` setting
- * decides whether float32 elementwise kernels use WebAssembly SIMD (on the calling thread).
+ * decides whether float32 elementwise, reduction and softmax kernels use WebAssembly SIMD (on the calling thread).
  */
 export class GemmEngine {
   private readonly requestedThreads: number;
@@ -45,6 +46,14 @@ export class GemmEngine {
    */
   wasmElementwise(): WasmElementwise | undefined {
     return this.wasm ? sharedWasmElementwise() : undefined;
+  }
+
+  /**
+   * Returns the WebAssembly reduction and softmax kernels (one instance per process), or
+   * undefined when `wasm` is off or the module does not compile here.
+   */
+  wasmReduce(): WasmReduce | undefined {
+    return this.wasm ? sharedWasmReduce() : undefined;
   }
 
   /** Terminates the worker threads and drops this engine's memory; later use starts anew. */

@@ -1,5 +1,7 @@
 import type { KernelCall, ReduceOp, TypedArray } from '@tessera/tensor';
+import { activeEngine } from '../gemm-engine';
 import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { WASM_MIN_ELEMENTS } from '../wasm/wasm-elementwise';
 import { contiguousStrides, forEachRow, sizeOf } from './strides';
 
 /**
@@ -104,6 +106,44 @@ const INT_LOOPS: Partial<Record<ReduceOp, RowLoops>> = {
 };
 
 /**
+ * Runs a float32 sum, max or min over trailing axes (one result per row) or leading axes (one
+ * result per column) in WebAssembly SIMD, and returns false for every other case, which the
+ * TypeScript loops handle.
+ */
+function reduceWithWasm(call: KernelCall<'Reduce'>, out: Float32Array): boolean {
+  const [input] = call.inputs;
+  const { op, axes } = call.attrs;
+  const size = sizeOf(input.shape);
+  if (
+    op === 'prod' ||
+    input.dtype !== 'float32' ||
+    call.output.dtype !== 'float32' ||
+    axes.length === 0 ||
+    size < WASM_MIN_ELEMENTS
+  ) {
+    return false;
+  }
+  const rank = input.shape.length;
+  const sorted = [...axes].sort((a, b) => a - b);
+  const trailing = sorted.every((axis, i) => axis === rank - sorted.length + i);
+  const leading = sorted.every((axis, i) => axis === i);
+  if (!trailing && !leading) return false;
+  const wasm = activeEngine().wasmReduce();
+  if (wasm === undefined) return false;
+  const x = dataOf(input) as Float32Array;
+  if (trailing) {
+    const rows = sizeOf(input.shape.slice(0, rank - sorted.length));
+    if (op === 'sum') wasm.sumRows(x, rows, size / rows, out);
+    else wasm.extremeRows(op, x, rows, size / rows, out);
+  } else {
+    const rows = sizeOf(input.shape.slice(0, sorted.length));
+    if (op === 'sum') wasm.sumColumns(x, rows, size / rows, out);
+    else wasm.extremeColumns(op, x, rows, size / rows, out);
+  }
+  return true;
+}
+
+/**
  * Reduces `axes` away. The input is walked in memory order; the axes are collapsed first, so a
  * reduction over trailing axes becomes one contiguous fold per output element, and one over
  * leading or middle axes folds whole contiguous rows into the accumulator (an outer/inner loop).
@@ -115,6 +155,7 @@ export function reduce(call: KernelCall<'Reduce'>): CpuStorage {
   const inShape = input.shape;
   const x = dataOf(input);
   const out = allocOutput(call.output);
+  if (reduceWithWasm(call, out as Float32Array)) return wrap(out);
   const outSize = call.output.size;
   const acc = new Float64Array(outSize).fill(IDENTITY[op]);
   const isInt =

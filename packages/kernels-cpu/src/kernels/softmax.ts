@@ -1,5 +1,7 @@
 import type { KernelCall, TypedArray } from '@tessera/tensor';
+import { activeEngine } from '../gemm-engine';
 import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
+import { WASM_MIN_ELEMENTS } from '../wasm/wasm-elementwise';
 import { sizeOf } from './strides';
 
 /**
@@ -54,6 +56,18 @@ function run(call: KernelCall<'Softmax'> | KernelCall<'LogSoftmax'>, log: boolea
   const outer = sizeOf(shape.slice(0, axis));
   const n = shape.length === 0 ? 1 : shape[axis];
   const inner = sizeOf(shape.slice(axis + 1));
+  if (
+    inner === 1 &&
+    call.output.size >= WASM_MIN_ELEMENTS &&
+    input.dtype === 'float32' &&
+    call.output.dtype === 'float32'
+  ) {
+    const wasm = activeEngine().wasmReduce();
+    if (wasm !== undefined) {
+      wasm.softmaxRows(x as Float32Array, outer, n, out as Float32Array, log);
+      return wrap(out);
+    }
+  }
   const scratch = new Float64Array(n);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;

@@ -78,8 +78,12 @@ function emitPolynomial(f: FunctionBuilder, t: number, coefficients: readonly nu
  * scale 2^n is applied as two factors 2^(n >> 1) and 2^(n - (n >> 1)), each a normal float32,
  * so that a result in the subnormal range or past the float32 maximum is rounded once, by the
  * last multiplication, to the subnormal, zero or infinity that it should be.
+ *
+ * When `correction` is given, the result is exp of x + correction, for a correction small
+ * beside ln(2) / 2 (the rounding error of x when x is a computed difference). It is added to
+ * the reduced argument r, so it is not lost to the rounding of x + correction.
  */
-export function emitExp(f: FunctionBuilder, x: number): Operand {
+export function emitExp(f: FunctionBuilder, x: number, correction?: number): Operand {
   const clamped = f.local(V128);
   const shifted = f.local(V128);
   const n = f.local(V128);
@@ -106,6 +110,7 @@ export function emitExp(f: FunctionBuilder, x: number): Operand {
   f.set(n, f.f32x4Sub(f.get(shifted), f.f32x4Const(ROUNDING_SHIFTER)));
   f.set(r, f.f32x4Sub(f.get(clamped), f.f32x4Mul(f.get(n), f.f32x4Const(LN2_HI))));
   f.set(r, f.f32x4Sub(f.get(r), f.f32x4Mul(f.get(n), f.f32x4Const(LN2_LO))));
+  if (correction !== undefined) f.set(r, f.f32x4Add(f.get(r), f.get(correction)));
 
   // e^r = 1 + (r + r^2 q(r)).
   f.set(poly, emitPolynomial(f, r, EXP_TAIL));

@@ -3,8 +3,9 @@ import { ByteWriter } from './encoding';
 /** Value types of the WebAssembly binary format. */
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
-export type ValueType = typeof I32 | typeof F32 | typeof V128;
+export type ValueType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 
 /**
  * A value that an emitted instruction left on the WebAssembly operand stack. It carries no data:
@@ -79,6 +80,12 @@ export class FunctionBuilder {
   /** Calls function `index`; `args` are evaluated (emitted) before the call. */
   call(index: number, ..._args: Operand[]): void {
     this.body.byte(0x10).u32(index);
+  }
+
+  /** Calls function `index`, which returns one value, and leaves that value on the stack. */
+  callValue(index: number, ..._args: Operand[]): Operand {
+    this.body.byte(0x10).u32(index);
+    return OPERAND;
   }
 
   // Control flow. Branch depths count enclosing blocks outward from 0.
@@ -173,6 +180,14 @@ export class FunctionBuilder {
     return this.op(0x6c);
   }
 
+  i32And(_a: Operand, _b: Operand): Operand {
+    return this.op(0x71);
+  }
+
+  i32Or(_a: Operand, _b: Operand): Operand {
+    return this.op(0x72);
+  }
+
   i32Shl(_a: Operand, _b: Operand): Operand {
     return this.op(0x74);
   }
@@ -206,10 +221,41 @@ export class FunctionBuilder {
     this.body.byte(0x38).u32(2).u32(offset);
   }
 
+  f64Load(_address: Operand, offset = 0): Operand {
+    this.body.byte(0x2b).u32(3).u32(offset);
+    return OPERAND;
+  }
+
+  f64Store(_address: Operand, _value: Operand, offset = 0): void {
+    this.body.byte(0x39).u32(3).u32(offset);
+  }
+
   f32(value: number): Operand {
     this.body.byte(0x43);
     this.body.raw(new Uint8Array(new Float32Array([value]).buffer));
     return OPERAND;
+  }
+
+  // Scalar float arithmetic. Comparisons return an i32 0 or 1 and are false for NaN except `ne`.
+
+  f32Ne(_a: Operand, _b: Operand): Operand {
+    return this.op(0x5c);
+  }
+
+  f32Lt(_a: Operand, _b: Operand): Operand {
+    return this.op(0x5d);
+  }
+
+  f32Gt(_a: Operand, _b: Operand): Operand {
+    return this.op(0x5e);
+  }
+
+  f64Add(_a: Operand, _b: Operand): Operand {
+    return this.op(0xa0);
+  }
+
+  f64PromoteF32(_a: Operand): Operand {
+    return this.op(0xbb);
   }
 
   /** `memory.fill`: sets `length` bytes at `address` to `value`. */
@@ -228,8 +274,45 @@ export class FunctionBuilder {
     return this.simdMemory(0x09, offset);
   }
 
+  /** Loads two float32 (8 bytes) into the low lanes and zeroes the high lanes. */
+  v128Load64Zero(_address: Operand, offset = 0): Operand {
+    return this.simdMemory(0x5d, offset);
+  }
+
   v128Store(_address: Operand, _value: Operand, offset = 0): void {
     this.simdMemory(0x0b, offset);
+  }
+
+  /** Builds a vector from the bytes of `a` (indices 0-15) and `b` (16-31) named in `lanes`. */
+  i8x16Shuffle(_a: Operand, _b: Operand, lanes: readonly number[]): Operand {
+    this.body.byte(SIMD_PREFIX).u32(0x0d).raw(lanes);
+    return OPERAND;
+  }
+
+  /** Repeats the f32 `value` in all four lanes. */
+  f32x4Splat(_value: Operand): Operand {
+    return this.simd(0x13);
+  }
+
+  f32x4ExtractLane(_a: Operand, lane: number): Operand {
+    this.simd(0x1f);
+    this.body.byte(lane);
+    return OPERAND;
+  }
+
+  f64x2ExtractLane(_a: Operand, lane: number): Operand {
+    this.simd(0x21);
+    this.body.byte(lane);
+    return OPERAND;
+  }
+
+  /** Converts float32 lanes 0 and 1 to the two float64 lanes (exactly). */
+  f64x2PromoteLowF32x4(_a: Operand): Operand {
+    return this.simd(0x5f);
+  }
+
+  f64x2Add(_a: Operand, _b: Operand): Operand {
+    return this.simd(0xf0);
   }
 
   /** Emits `v128.const` with the 16 bytes of `lanes`. */
