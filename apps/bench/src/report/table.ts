@@ -84,14 +84,28 @@ export function renderMarkdown({ rows, leftAligned }: Table): string {
   return [line(rows[0]), `| ${rule.join(' | ')} |`, ...rows.slice(1).map(line)].join('\n');
 }
 
-/** Lists the cells without a figure, one line each, with the reason. */
+/**
+ * Lists the cells without a figure with the reason, one line per contender, status and reason,
+ * so a contender that lacks many workloads for one reason gets one line.
+ */
 export function missingCellNotes(report: BenchReport): string[] {
-  return report.cells
-    .filter((cell) => cell.status !== 'ok')
-    .map((cell) => {
-      const label = cell.status === 'failed' ? 'failed' : 'not available';
-      return `${cell.contender} on ${cell.workload}: ${label}: ${cell.reason ?? ''}`;
-    });
+  const groups = new Map<
+    string,
+    { contender: string; label: string; reason: string; workloads: string[] }
+  >();
+  for (const cell of report.cells) {
+    if (cell.status === 'ok') continue;
+    const label = cell.status === 'failed' ? 'failed' : 'not available';
+    const reason =
+      cell.reason === undefined || cell.reason === '' ? 'no reason given' : cell.reason;
+    const key = JSON.stringify([cell.contender, label, reason]);
+    const group = groups.get(key) ?? { contender: cell.contender, label, reason, workloads: [] };
+    group.workloads.push(cell.workload);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(
+    (g) => `${g.contender} on ${g.workloads.join(', ')}: ${g.label}: ${g.reason}`,
+  );
 }
 
 /**
