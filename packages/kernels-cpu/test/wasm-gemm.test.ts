@@ -130,17 +130,31 @@ describe('WasmGemm', () => {
   });
 
   test.each([
-    // Taller than wide: split by rows; wider than tall: by columns; both with ragged edges.
-    [517, 203, 301],
-    [203, 517, 301],
-    [600, 600, 3],
-  ])('two threads match one thread: %i x %i x %i', (m, n, k) => {
+    // Taller than wide: split by rows sharing one packed B; wider than tall: by columns, each
+    // chunk packing its own A. Both with ragged edges.
+    [517, 203, 301, true],
+    [203, 517, 301, false],
+    [600, 600, 3, true],
+    // Shared packed B: two column blocks (the second one column wide), k = 1.
+    [NC + 100, NC + 1, 1, true],
+    // Shared packed B: n below one tile, k two slices and a ragged one.
+    [420, 5, 2 * KC + 3, true],
+    // Shared packed B: one column, rows not a whole tile, k below the micro-kernel unroll of 4.
+    [349_527, 1, 3, true],
+  ])('two threads match one thread: %i x %i x %i', (m, n, k, sharedB) => {
     const before = threaded.parallelProducts;
-    const c = { m, n, k, tA: false, tB: true };
-    const split = checkProduct(threaded, c, 7);
-    expect(threaded.parallelProducts).toBe(before + 1);
-    // Each element is summed over k in the same order whichever thread computes it.
-    expect(split).toEqual(checkProduct(single, c, 7));
+    const sharedBefore = threaded.sharedBProducts;
+    for (const [tA, tB] of [
+      [false, true],
+      [true, false],
+    ]) {
+      const c = { m, n, k, tA, tB };
+      const split = checkProduct(threaded, c, 7);
+      // Each element is summed over k in the same order whichever thread computes it.
+      expect(split).toEqual(checkProduct(single, c, 7));
+    }
+    expect(threaded.parallelProducts).toBe(before + 2);
+    expect(threaded.sharedBProducts).toBe(sharedBefore + (sharedB ? 2 : 0));
   });
 
   test('small products stay on the calling thread', () => {

@@ -7,7 +7,11 @@ import {
   CLOSED,
   CONTROL_INTS,
   FAILED,
+  type GemmExports,
   NEXT,
+  PACK_ITEMS,
+  PACKED,
+  PACKED_B,
   READY,
   REMAINING,
   runChunks,
@@ -72,7 +76,12 @@ export interface ChunkedProduct {
   byRows: boolean;
   /** Rows (or columns) per chunk. */
   chunk: number;
+  /** All chunks, the pack chunks included. */
   chunks: number;
+  /** Chunks that pack B into the buffer at `packedB` before the row chunks; 0 for none. */
+  packItems: number;
+  /** Byte address of the shared packed B; ignored when `packItems` is 0. */
+  packedB: number;
 }
 
 /**
@@ -111,23 +120,22 @@ export class WorkerPool {
   }
 
   /**
-   * Computes `product`, claiming chunks on this thread with the pack buffers `packA` and
-   * `packB` while the workers claim the rest. Throws once every chunk is done if one failed.
+   * Computes `product`, claiming chunks on this thread with the module's `exports` and the pack
+   * buffers `packA` and `packB` while the workers claim the rest. Throws once every chunk is
+   * done if one failed.
    * NOTE: a worker that dies while computing a chunk (terminated, out of memory) leaves this
    * call waiting forever. Exceptions inside WebAssembly are caught and reported instead.
    */
-  run(
-    product: ChunkedProduct,
-    packA: number,
-    packB: number,
-    gemm: (...args: number[]) => void,
-  ): void {
+  run(product: ChunkedProduct, packA: number, packB: number, exports: GemmExports): void {
     const control = this.control;
     Atomics.store(control, NEXT, CLOSED);
     control.set(product.args, ARGS);
     control[BY_ROWS] = product.byRows ? 1 : 0;
     control[CHUNK] = product.chunk;
     control[CHUNKS] = product.chunks;
+    control[PACK_ITEMS] = product.packItems;
+    control[PACKED_B] = product.packedB;
+    Atomics.store(control, PACKED, product.packItems);
     Atomics.store(control, FAILED, 0);
     Atomics.store(control, REMAINING, product.chunks);
     // Publishes the product: a claim that reads 0 is ordered after every store above.
@@ -137,7 +145,7 @@ export class WorkerPool {
     Atomics.store(control, SEQUENCE, this.sequence);
     Atomics.notify(control, SEQUENCE);
 
-    runChunks(control, gemm, packA, packB);
+    runChunks(control, exports, packA, packB);
     for (;;) {
       const remaining = Atomics.load(control, REMAINING);
       if (remaining === 0) break;

@@ -33,7 +33,11 @@ export interface GemmModuleOptions {
 
 /**
  * Builds the GEMM module. It imports `env.memory` and exports
- * `gemm(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, packA, packB)`, which writes C = A B.
+ * `gemm(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, packA, packB)`, which writes C = A B, and
+ * for threads that share one packed B (see `packedBOffset`):
+ * `packB(src, rsBytes, csBytes, depth, cols, dst)`, which packs depth x cols of B into panels,
+ * and `gemmPacked(a, ars, acs, pb, c, ldc, m, n, k, packA)`, which writes C = A B from B
+ * already packed at `pb`.
  */
 export function buildGemmModule(options: GemmModuleOptions): Uint8Array {
   const module = new ModuleBuilder();
@@ -47,8 +51,9 @@ export function buildGemmModule(options: GemmModuleOptions): Uint8Array {
   const micro = module.addFunction(microKernel(options.relaxed));
   const macro = module.addFunction(macroKernel(micro));
   const packA = module.addFunction(packPanelsA());
-  const packB = module.addFunction(packPanelsB());
+  const packB = module.addFunction(packPanelsB(), 'packB');
   module.addFunction(gemmDriver(packA, packB, macro), 'gemm');
+  module.addFunction(packedGemmDriver(packA, macro), 'gemmPacked');
   return module.toBytes();
 }
 
@@ -260,8 +265,60 @@ function gemmDriver(packA: number, packB: number, macro: number): FunctionBuilde
   return f;
 }
 
+/**
+ * Returns the offset, in floats from the start of a packed B, of its KC-deep slice `pc` of
+ * the NC-wide column block `jc`, for a k x n B. Block (jc, pc) holds kc x roundUp(nc, NR)
+ * floats, so the whole column blocks before `jc` take jc * k floats (NC is a multiple of NR).
+ * Within a block, the panel of column j starts (j - jc) * kc floats after the block.
+ */
+export function packedBOffset(jc: number, pc: number, n: number, k: number): number {
+  const width = Math.ceil(Math.min(NC, n - jc) / NR) * NR;
+  return jc * k + pc * width;
+}
+
+/**
+ * gemmPacked(a, ars, acs, pb, c, ldc, m, n, k, packA): C = A B for m x k A and a k x n B
+ * already packed at `pb` in the layout of `packedBOffset`; strides and ldc in elements.
+ */
+function packedGemmDriver(packA: number, macro: number): FunctionBuilder {
+  const f = new FunctionBuilder(new Array(10).fill(I32), []);
+  const [a, ars, acs, packedB, c, ldc, m, n, k, pa] = Array.from({ length: 10 }, (_, i) => i);
+  const [jc, nc, pc, kc, ic, mc, pb, width] = f.locals(I32, 8);
+  const v: RowBlockLocals = { a, ars, acs, c, ldc, m, n, k, pa, pb, jc, nc, pc, kc, ic, mc };
+  for (const stride of [ars, acs]) f.set(stride, f.i32Shl(f.get(stride), f.i32(2)));
+  f.forLoop(jc, n, NC, () => {
+    f.set(
+      nc,
+      f.i32Min(
+        () => f.i32(NC),
+        () => f.i32Sub(f.get(n), f.get(jc)),
+      ),
+    );
+    // The block's columns rounded up to whole panels, by a mask because NR is a power of two.
+    f.set(width, f.i32And(f.i32Add(f.get(nc), f.i32(NR - 1)), f.i32(-NR)));
+    f.forLoop(pc, k, KC, () => {
+      f.set(
+        kc,
+        f.i32Min(
+          () => f.i32(KC),
+          () => f.i32Sub(f.get(k), f.get(pc)),
+        ),
+      );
+      // pb = packedB + 4 (jc k + pc width), the block's offset from packedBOffset in bytes.
+      const floats = () =>
+        f.i32Add(f.i32Mul(f.get(jc), f.get(k)), f.i32Mul(f.get(pc), f.get(width)));
+      f.set(pb, f.i32Add(f.get(packedB), f.i32Shl(floats(), f.i32(2))));
+      f.forLoop(ic, m, MC, () => emitRowBlock(f, v, packA, macro));
+    });
+  });
+  return f;
+}
+
+/** The driver locals that one row block reads: all but B's address and strides. */
+type RowBlockLocals = Omit<DriverLocals, 'b' | 'brs' | 'bcs'>;
+
 /** Emits the work on one MC-tall row block of A: pack it, then run the macro-kernel. */
-function emitRowBlock(f: FunctionBuilder, v: DriverLocals, packA: number, macro: number): void {
+function emitRowBlock(f: FunctionBuilder, v: RowBlockLocals, packA: number, macro: number): void {
   f.set(
     v.mc,
     f.i32Min(

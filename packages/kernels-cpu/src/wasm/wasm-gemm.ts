@@ -1,5 +1,6 @@
+import { type GemmExports, packChunkCount } from '../threads/control';
 import { type ChunkedProduct, WorkerPool, workerThreadsAvailable } from '../threads/pool';
-import { MR, NR, PACK_A_BYTES, PACK_BYTES } from './gemm-blocking';
+import { MC, MR, NR, PACK_A_BYTES, PACK_BYTES } from './gemm-blocking';
 import { buildGemmModule } from './gemm-module';
 import { type WasmApi, type WasmMemory, type WasmModule, webAssembly } from './webassembly';
 
@@ -14,6 +15,11 @@ const MAXIMUM_PAGES = 32768;
 const PARALLEL_MIN_WORK = 1 << 20;
 /** Chunks per thread in a split product (see `splitProduct`). */
 const CHUNKS_PER_THREAD = 2;
+/**
+ * Row chunks per thread in a product with a shared packed B (see `splitRowsSharingB`). Their
+ * size costs nothing in packing, so they are finer than `CHUNKS_PER_THREAD`.
+ */
+const ROW_CHUNKS_PER_THREAD = 4;
 
 /** Row and column strides of a matrix operand, in elements. */
 export interface Layout {
@@ -77,13 +83,16 @@ export function wasmGemmSupported(): boolean {
  */
 export class WasmGemm {
   private readonly memory: WasmMemory;
-  private readonly gemm: (...args: number[]) => void;
+  private readonly exports: GemmExports;
   private readonly module: WasmModule;
   private readonly threads: number;
   private pool: WorkerPool | undefined;
-  private addresses = { a: 0, b: 0, c: 0 };
+  /** Byte addresses of A, B and C, and of the end of C, where a shared packed B goes. */
+  private addresses = { a: 0, b: 0, c: 0, end: 0 };
   /** Products split across worker threads so far (read by tests). */
   parallelProducts = 0;
+  /** Split products whose threads shared one packed B (read by tests). */
+  sharedBProducts = 0;
   private ldc = 0;
 
   /** Throws if WebAssembly SIMD (or, for threads > 1, shared memory) is unavailable. */
@@ -97,7 +106,7 @@ export class WasmGemm {
     this.module = variant.module;
     this.memory = new api.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: threads > 1 });
     const instance = new api.Instance(variant.module, { env: { memory: this.memory } });
-    this.gemm = instance.exports.gemm as (...args: number[]) => void;
+    this.exports = instance.exports as unknown as GemmExports;
   }
 
   /**
@@ -121,7 +130,7 @@ export class WasmGemm {
         return undefined;
       }
     }
-    this.addresses = { a, b, c };
+    this.addresses = { a, b, c, end: align16(end) };
     this.ldc = ldc;
     const buffer = this.memory.buffer;
     return {
@@ -145,11 +154,35 @@ export class WasmGemm {
     // The calling thread uses the last pack buffers; worker i uses buffers i.
     const [packA, packB] = packBuffers(this.threads - 1);
     if (pool === undefined) {
-      this.gemm(...args, packA, packB);
+      this.exports.gemm(...args, packA, packB);
       return;
     }
     this.parallelProducts++;
-    pool.run(splitProduct(args, m, n, this.threads), packA, packB, this.gemm);
+    // At least as tall as wide: split by rows, all of them reading one B packed by all threads.
+    if (m >= n && this.growForPackedB(n, k)) {
+      this.sharedBProducts++;
+      const product = splitRowsSharingB(args, m, n, k, this.threads, this.addresses.end);
+      pool.run(product, packA, packB, this.exports);
+      return;
+    }
+    pool.run(splitProduct(args, m, n, this.threads), packA, packB, this.exports);
+  }
+
+  /**
+   * Grows the memory to hold a packed k x n B after C; returns false when it cannot. Views
+   * from `reserve` stay valid, because a shared memory's buffer is never detached.
+   */
+  private growForPackedB(n: number, k: number): boolean {
+    const end = this.addresses.end + k * Math.ceil(n / NR) * NR * 4;
+    if (end > MAXIMUM_PAGES * PAGE_BYTES) return false;
+    const pages = Math.ceil(end / PAGE_BYTES) - this.memory.buffer.byteLength / PAGE_BYTES;
+    if (pages <= 0) return true;
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Chunks computed by worker threads so far (read by tests). */
@@ -202,7 +235,27 @@ function splitProduct(args: number[], m: number, n: number, threads: number): Ch
   const length = byRows ? m : n;
   const tiles = Math.ceil(length / tile);
   const chunk = Math.ceil(tiles / (CHUNKS_PER_THREAD * threads)) * tile;
-  return { args, byRows, chunk, chunks: Math.ceil(length / chunk) };
+  return { args, byRows, chunk, chunks: Math.ceil(length / chunk), packItems: 0, packedB: 0 };
+}
+
+/**
+ * Splits a product whose threads share one packed B: first chunks that each pack a piece of B
+ * into the buffer at `packedB`, then bands of up to MC rows of C. Each thread gets several
+ * bands, so a thread that starts late or is descheduled leaves its share to the others.
+ */
+function splitRowsSharingB(
+  args: number[],
+  m: number,
+  n: number,
+  k: number,
+  threads: number,
+  packedB: number,
+): ChunkedProduct {
+  const tiles = Math.ceil(m / MR);
+  const chunk = Math.min(MC, Math.ceil(tiles / (ROW_CHUNKS_PER_THREAD * threads)) * MR);
+  const packItems = packChunkCount(n, k);
+  const chunks = packItems + Math.ceil(m / chunk);
+  return { args, byRows: true, chunk, chunks, packItems, packedB };
 }
 
 function align16(bytes: number): number {
