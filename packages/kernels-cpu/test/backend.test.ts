@@ -27,6 +27,30 @@ describe('CpuBackend', () => {
     expect(createCpuBackend({ name: 'cpu2' }).name).toBe('cpu2');
   });
 
+  test.each([
+    // The TypeScript GEMM's row loop, its packed path (which adds into C), the WebAssembly GEMM.
+    [false, 3, 5, 2],
+    [false, 24, 17, 20],
+    [true, 24, 17, 20],
+  ])('float32 MatMul over a dirty pooled output (wasm=%s, %i x %i x %i)', (wasm, m, n, k) => {
+    const backend = createCpuBackend({ wasm });
+    const a = backend.write(new Float32Array(m * k).fill(1), 'float32');
+    const b = backend.write(new Float32Array(k * n).fill(2), 'float32');
+    // A freed array of the output's length full of NaN, which the pool hands to MatMul.
+    backend.dispose(backend.write(new Float32Array(m * n).fill(Number.NaN), 'float32'));
+    const c = backend.kernels.MatMul({
+      inputs: [
+        { storage: a, shape: [m, k], dtype: 'float32' },
+        { storage: b, shape: [k, n], dtype: 'float32' },
+      ],
+      attrs: { transposeA: false, transposeB: false },
+      output: { shape: [m, n], dtype: 'float32', size: m * n },
+    });
+    expect(backend.pooled().hits).toBe(1);
+    expect(Array.from(backend.readSync(c, 'float32', m * n))).toEqual(new Array(m * n).fill(2 * k));
+    backend.destroy();
+  });
+
   test('supports float32, int32, bool and float64', () => {
     const backend = createCpuBackend();
     for (const dtype of ['float32', 'int32', 'bool', 'float64'] as const) {

@@ -50,7 +50,7 @@ export function gemmWorkspace(
 const WASM_MIN_WORK = 16 * 16 * 16;
 
 /**
- * Float32 C = A B written row-major at `c[cOffset...]`, which the caller has zeroed: the
+ * Float32 C = A B written row-major at `c[cOffset...]`, whose old contents are overwritten: the
  * WebAssembly GEMM where it applies, else the TypeScript GEMM. Matrix-vector shapes (n <= 2 or
  * m = 1) stay in TypeScript, where dot products with float64 sums are already memory-bound.
  */
@@ -66,6 +66,8 @@ export function gemmFloat32(
   const large = n > 2 && m > 1 && m * n * k >= WASM_MIN_WORK;
   const float32 = A.data instanceof Float32Array && B.data instanceof Float32Array;
   if (large && float32 && gemmFloat32Wasm(A, B, c, cOffset, m, n, k)) return;
+  // The TypeScript GEMM's packed path adds into C, so C must start at zero.
+  c.fill(0, cOffset, cOffset + m * n);
   gemmFloat(A, B, c, cOffset, m, n, k);
 }
 

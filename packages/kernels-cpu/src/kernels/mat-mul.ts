@@ -1,5 +1,5 @@
 import type { KernelCall } from '@tessera/tensor';
-import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { allocOutput, allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
 import { gemmFloat32 } from './gemm';
 import { gemmFloat, gemmInt, type Operand } from './packed-gemm';
 import { broadcastStrides, sizeOf } from './strides';
@@ -13,14 +13,15 @@ export function matMul(call: KernelCall<'MatMul'>): CpuStorage {
   const [aInput, bInput] = call.inputs;
   const { transposeA, transposeB } = call.attrs;
   const { shape, dtype } = call.output;
-  const out = allocOutput(call.output);
   const rank = shape.length;
   const m = shape[rank - 2];
   const n = shape[rank - 1];
   const aShape = aInput.shape;
   const k = transposeA ? aShape[aShape.length - 2] : aShape[aShape.length - 1];
   // An empty output has nothing to compute; an empty inner dimension leaves zeros.
-  if (call.output.size === 0 || k === 0) return wrap(out);
+  if (call.output.size === 0 || k === 0) return wrap(allocOutput(call.output));
+  // gemmFloat32 writes every element of its product, so only the other types need zeros.
+  const out = dtype === 'float32' ? allocOutputForOverwrite(call.output) : allocOutput(call.output);
 
   const a = dataOf(aInput);
   const b = dataOf(bInput);
