@@ -157,6 +157,43 @@ describe('WasmGemm', () => {
     expect(threaded.sharedBProducts).toBe(sharedBefore + (sharedB ? 2 : 0));
   });
 
+  test.each([
+    // Split by rows with a shared packed B (A written while B is packed), then by columns.
+    [700, 300, 200],
+    [300, 700, 200],
+  ])('writeA callback: %i x %i x %i', (m, n, k) => {
+    const a = seededValues(m * k, 11);
+    const b = seededValues(k * n, 12);
+    const results = [single, threaded].map((gemm) => {
+      const ws = gemm.reserve(m * k, k * n, m, n)!;
+      ws.a.fill(Number.NaN);
+      ws.b.set(b);
+      gemm.multiply({ rs: k, cs: 1 }, { rs: n, cs: 1 }, m, n, k, () => ws.a.set(a));
+      return Float32Array.from(
+        { length: m * n },
+        (_, i) => ws.c[Math.floor(i / n) * ws.ldc + (i % n)],
+      );
+    });
+    expect(results[0].every(Number.isFinite)).toBe(true);
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  test('writeA error is thrown after the product', () => {
+    const ws = threaded.reserve(700 * 200, 200 * 300, 700, 300)!;
+    const failing = () => {
+      throw new Error('writeA failed');
+    };
+    const multiply = () =>
+      threaded.multiply({ rs: 200, cs: 1 }, { rs: 300, cs: 1 }, 700, 300, 200, failing);
+    expect(multiply).toThrow('writeA failed');
+    // The pool still computes the next product.
+    ws.a.fill(1);
+    ws.b.fill(2);
+    threaded.multiply({ rs: 200, cs: 1 }, { rs: 300, cs: 1 }, 700, 300, 200);
+    expect(ws.c[0]).toBe(400);
+    expect(ws.c[699 * ws.ldc + 299]).toBe(400);
+  });
+
   test('small products stay on the calling thread', () => {
     const before = threaded.parallelProducts;
     checkProduct(threaded, { m: 16, n: 16, k: 16, tA: false, tB: false }, 5);

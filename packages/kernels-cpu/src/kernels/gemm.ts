@@ -96,9 +96,8 @@ export function gemmFloat32Wasm(
   const bSize = extent(k, n, B);
   const views = wasm.reserve(aSize, bSize, m, n);
   if (views === undefined) return false;
-  views.a.set(A.data.subarray(A.offset, A.offset + aSize));
   views.b.set(B.data.subarray(B.offset, B.offset + bSize));
-  wasm.multiply(A, B, m, n, k);
+  wasm.multiply(A, B, m, n, k, () => views.a.set(A.data.subarray(A.offset, A.offset + aSize)));
   copyRows(views.c, views.ldc, c, cOffset, m, n);
   return true;
 }

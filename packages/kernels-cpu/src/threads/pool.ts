@@ -121,12 +121,22 @@ export class WorkerPool {
 
   /**
    * Computes `product`, claiming chunks on this thread with the module's `exports` and the pack
-   * buffers `packA` and `packB` while the workers claim the rest. Throws once every chunk is
-   * done if one failed.
+   * buffers `packA` and `packB` while the workers claim the rest. `writeA`, when given, writes A
+   * into the memory: with pack chunks, while the workers pack B, else before any chunk starts.
+   * Throws once every chunk is done if one failed or `writeA` threw.
    * NOTE: a worker that dies while computing a chunk (terminated, out of memory) leaves this
    * call waiting forever. Exceptions inside WebAssembly are caught and reported instead.
    */
-  run(product: ChunkedProduct, packA: number, packB: number, exports: GemmExports): void {
+  run(
+    product: ChunkedProduct,
+    packA: number,
+    packB: number,
+    exports: GemmExports,
+    writeA?: () => void,
+  ): void {
+    // With pack chunks, A is written while they run: row chunks wait for it through PACKED.
+    const overlapA = writeA !== undefined && product.packItems > 0;
+    if (writeA !== undefined && !overlapA) writeA();
     const control = this.control;
     Atomics.store(control, NEXT, CLOSED);
     control.set(product.args, ARGS);
@@ -135,7 +145,7 @@ export class WorkerPool {
     control[CHUNKS] = product.chunks;
     control[PACK_ITEMS] = product.packItems;
     control[PACKED_B] = product.packedB;
-    Atomics.store(control, PACKED, product.packItems);
+    Atomics.store(control, PACKED, product.packItems + (overlapA ? 1 : 0));
     Atomics.store(control, FAILED, 0);
     Atomics.store(control, REMAINING, product.chunks);
     // Publishes the product: a claim that reads 0 is ordered after every store above.
@@ -145,12 +155,24 @@ export class WorkerPool {
     Atomics.store(control, SEQUENCE, this.sequence);
     Atomics.notify(control, SEQUENCE);
 
+    let writeError: { error: unknown } | undefined;
+    if (overlapA) {
+      try {
+        writeA();
+      } catch (error) {
+        // Rethrown once every chunk is done, because the next product would overwrite the
+        // control block while workers still read it.
+        writeError = { error };
+      }
+      if (Atomics.sub(control, PACKED, 1) === 1) Atomics.notify(control, PACKED);
+    }
     runChunks(control, exports, packA, packB);
     for (;;) {
       const remaining = Atomics.load(control, REMAINING);
       if (remaining === 0) break;
       Atomics.wait(control, REMAINING, remaining);
     }
+    if (writeError !== undefined) throw writeError.error;
     if (Atomics.load(control, FAILED) !== 0) {
       throw new Error('WebAssembly GEMM failed: a chunk of the product threw inside WebAssembly');
     }

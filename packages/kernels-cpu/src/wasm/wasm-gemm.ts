@@ -146,14 +146,19 @@ export class WasmGemm {
     return this.pool?.failed ? 1 : this.threads;
   }
 
-  /** C = A B for the m x k A and k x n B in the regions of the last `reserve`. */
-  multiply(A: Layout, B: Layout, m: number, n: number, k: number): void {
+  /**
+   * Computes C = A B for the m x k A and k x n B in the regions of the last `reserve`. When
+   * `writeA` is given, the caller has written only B, and `writeA` writes A: it runs on the
+   * calling thread, while worker threads pack B where the product is split that way.
+   */
+  multiply(A: Layout, B: Layout, m: number, n: number, k: number, writeA?: () => void): void {
     const { a, b, c } = this.addresses;
     const args = [a, A.rs, A.cs, b, B.rs, B.cs, c, this.ldc, m, n, k];
     const pool = m * n * k >= PARALLEL_MIN_WORK ? this.startedPool() : undefined;
     // The calling thread uses the last pack buffers; worker i uses buffers i.
     const [packA, packB] = packBuffers(this.threads - 1);
     if (pool === undefined) {
+      writeA?.();
       this.exports.gemm(...args, packA, packB);
       return;
     }
@@ -162,10 +167,10 @@ export class WasmGemm {
     if (m >= n && this.growForPackedB(n, k)) {
       this.sharedBProducts++;
       const product = splitRowsSharingB(args, m, n, k, this.threads, this.addresses.end);
-      pool.run(product, packA, packB, this.exports);
+      pool.run(product, packA, packB, this.exports, writeA);
       return;
     }
-    pool.run(splitProduct(args, m, n, this.threads), packA, packB, this.exports);
+    pool.run(splitProduct(args, m, n, this.threads), packA, packB, this.exports, writeA);
   }
 
   /**
