@@ -1,5 +1,7 @@
 import type { KernelCall, TypedArray } from '@tessera/tensor';
+import { activeEngine } from '../gemm-engine';
 import { allocOutput, type CpuStorage, dataOf, wrap } from '../storage';
+import { WASM_MIN_ELEMENTS } from '../wasm/wasm-elementwise';
 import { sizeOf } from './strides';
 
 /**
@@ -38,6 +40,28 @@ function argminRow(x: TypedArray, start: number, step: number, n: number): numbe
   return index;
 }
 
+/**
+ * Runs a float32 argmax or argmin over contiguous rows (an axis with nothing after it) in
+ * WebAssembly SIMD, and returns true, when the input is large enough. Returns false otherwise.
+ */
+function argReduceWithWasm(
+  call: KernelCall<'ArgReduce'>,
+  x: TypedArray,
+  outer: number,
+  length: number,
+  inner: number,
+  out: TypedArray,
+): boolean {
+  const [input] = call.inputs;
+  if (inner !== 1 || input.dtype !== 'float32' || call.output.dtype !== 'int32') return false;
+  if (outer * length < WASM_MIN_ELEMENTS) return false;
+  const wasm = activeEngine().wasmReduce();
+  if (wasm === undefined) return false;
+  const op = call.attrs.op === 'argmax' ? 'max' : 'min';
+  wasm.argRows(op, x as Float32Array, outer, length, out as Int32Array);
+  return true;
+}
+
 /** Index (int32) of the first maximum or minimum along `axis`. */
 export function argReduce(call: KernelCall<'ArgReduce'>): CpuStorage {
   const [input] = call.inputs;
@@ -49,6 +73,7 @@ export function argReduce(call: KernelCall<'ArgReduce'>): CpuStorage {
   const length = shape[axis];
   const inner = sizeOf(shape.slice(axis + 1));
   if (call.output.size === 0 || length === 0) return wrap(out);
+  if (argReduceWithWasm(call, x, outer, length, inner, out)) return wrap(out);
   const row = op === 'argmax' ? argmaxRow : argminRow;
   for (let o = 0; o < outer; o++) {
     const base = o * length * inner;
