@@ -1,5 +1,7 @@
 import type { KernelCall, TypedArray } from '@tessera/tensor';
+import { activeEngine } from '../gemm-engine';
 import { allocOutputForOverwrite, type CpuStorage, dataOf, wrap } from '../storage';
+import { WASM_MIN_ELEMENTS } from '../wasm/wasm-elementwise';
 import { broadcastStrides, contiguousStrides, forEachRow, sizeOf } from './strides';
 
 function select(
@@ -21,6 +23,41 @@ function select(
   }
 }
 
+/**
+ * Runs a float32 select with a bool condition in WebAssembly SIMD, and returns true, when the
+ * output is large enough. Every operand must have the output's size or be a single value
+ * (step 0). Returns false otherwise.
+ */
+function selectWithWasm(
+  call: KernelCall<'Where'>,
+  steps: readonly [0 | 1, 0 | 1, 0 | 1],
+  c: TypedArray,
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+): boolean {
+  const [condition, left, right] = call.inputs;
+  const { size, dtype } = call.output;
+  if (size < WASM_MIN_ELEMENTS || dtype !== 'float32') return false;
+  if (condition.dtype !== 'bool' || left.dtype !== 'float32' || right.dtype !== 'float32') {
+    return false;
+  }
+  const wasm = activeEngine().wasmElementwise();
+  if (wasm === undefined) return false;
+  const [sc, sa, sb] = steps;
+  wasm.select(
+    c as Uint8Array,
+    sc,
+    a as Float32Array,
+    sa,
+    b as Float32Array,
+    sb,
+    out as Float32Array,
+    size,
+  );
+  return true;
+}
+
 /** Picks `a` where `condition` is true, else `b`, broadcasting all three. */
 export function where(call: KernelCall<'Where'>): CpuStorage {
   const [condition, left, right] = call.inputs;
@@ -30,7 +67,7 @@ export function where(call: KernelCall<'Where'>): CpuStorage {
   const b = dataOf(right);
   const out = allocOutputForOverwrite(call.output);
   if (size === 0) return wrap(out);
-  const step = (input: { shape: readonly number[] }): number => (sizeOf(input.shape) === 1 ? 0 : 1);
+  const step = (input: { shape: readonly number[] }): 0 | 1 => (sizeOf(input.shape) === 1 ? 0 : 1);
   const sc = step(condition);
   const sa = step(left);
   const sb = step(right);
@@ -38,6 +75,7 @@ export function where(call: KernelCall<'Where'>): CpuStorage {
     s === 0 || sizeOf(input.shape) === size;
   if (fits(condition, sc) && fits(left, sa) && fits(right, sb)) {
     // Every operand is either the output's shape or a single value.
+    if (selectWithWasm(call, [sc, sa, sb], c, a, b, out)) return wrap(out);
     select(c, 0, sc, a, 0, sa, b, 0, sb, out, 0, size);
     return wrap(out);
   }

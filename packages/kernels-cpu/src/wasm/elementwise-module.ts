@@ -79,13 +79,16 @@ const BINARY_LANES: Record<WasmBinaryOp, (f: FunctionBuilder, a: number, b: numb
  * for each unary op, `op(address, bytes)`, which replaces the float32 values in
  * [address, address + bytes) by their results, and for each binary op,
  * `op(a, b, out, bytes)`, which writes `a[i] op b[i]` to `out[i]`. Addresses are byte offsets
- * and `bytes` must be a multiple of 16; `out` may equal `a` or `b`.
+ * and `bytes` must be a multiple of 16; `out` may equal `a` or `b`. It also exports
+ * `select(condition, a, b, out, count)`, which writes `a[i]` where the byte `condition[i]` is
+ * nonzero and `b[i]` where it is zero, for `count` floats, a multiple of 16.
  */
 export function buildElementwiseModule(pages: number): Uint8Array {
   const module = new ModuleBuilder();
   module.importMemory({ module: 'env', name: 'memory', initial: pages, maximum: pages });
   for (const op of WASM_UNARY_OPS) module.addFunction(unaryFunction(UNARY_LANES[op]), op);
   for (const op of WASM_BINARY_OPS) module.addFunction(binaryFunction(BINARY_LANES[op]), op);
+  module.addFunction(selectFunction(), 'select');
   return module.toBytes();
 }
 
@@ -123,5 +126,47 @@ function binaryFunction(
     f.set(result, lanes(f, x, y));
     f.v128Store(f.i32Add(f.get(out), f.get(offset)), f.get(result));
   });
+  return f;
+}
+
+/**
+ * select(condition, a, b, out, count): 16 floats a pass. The 16 condition bytes become 0xff
+ * where zero, and sign extension widens each byte to a 32-bit lane mask, so v128.bitselect
+ * copies the bits of `a` or `b` unchanged, NaN payloads and zero signs included.
+ */
+function selectFunction(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32], []);
+  const [condition, a, b, out, count] = [0, 1, 2, 3, 4];
+  const end = f.local(I32);
+  const isZero = f.local(V128);
+  const halfMask = f.local(V128);
+  const laneMask = f.local(V128);
+  f.set(end, f.i32Add(f.get(condition), f.get(count)));
+  f.whileLoop(
+    () => f.i32LtS(f.get(condition), f.get(end)),
+    () => {
+      f.set(isZero, f.i8x16Eq(f.v128Load(f.get(condition)), f.i32x4Const(0)));
+      for (const [h, half] of (['low', 'high'] as const).entries()) {
+        f.set(halfMask, f.i16x8ExtendI8x16S(f.get(isZero), half));
+        for (const [q, quarter] of (['low', 'high'] as const).entries()) {
+          const offset = 16 * (2 * h + q);
+          f.set(laneMask, f.i32x4ExtendI16x8S(f.get(halfMask), quarter));
+          f.v128Store(
+            f.get(out),
+            f.v128Bitselect(
+              f.v128Load(f.get(b), offset),
+              f.v128Load(f.get(a), offset),
+              f.get(laneMask),
+            ),
+            offset,
+          );
+        }
+      }
+      f.increment(condition, 16);
+      f.increment(a, 64);
+      f.increment(b, 64);
+      f.increment(out, 64);
+    },
+  );
   return f;
 }

@@ -217,6 +217,15 @@ export class FunctionBuilder {
     return OPERAND;
   }
 
+  i32Load8U(_address: Operand, offset = 0): Operand {
+    this.body.byte(0x2d).u32(0).u32(offset);
+    return OPERAND;
+  }
+
+  i32Store(_address: Operand, _value: Operand, offset = 0): void {
+    this.body.byte(0x36).u32(2).u32(offset);
+  }
+
   f32Store(_address: Operand, _value: Operand, offset = 0): void {
     this.body.byte(0x38).u32(2).u32(offset);
   }
@@ -237,6 +246,10 @@ export class FunctionBuilder {
   }
 
   // Scalar float arithmetic. Comparisons return an i32 0 or 1 and are false for NaN except `ne`.
+
+  f32Eq(_a: Operand, _b: Operand): Operand {
+    return this.op(0x5b);
+  }
 
   f32Ne(_a: Operand, _b: Operand): Operand {
     return this.op(0x5c);
@@ -300,6 +313,12 @@ export class FunctionBuilder {
     return OPERAND;
   }
 
+  i32x4ExtractLane(_a: Operand, lane: number): Operand {
+    this.simd(0x1b);
+    this.body.byte(lane);
+    return OPERAND;
+  }
+
   f64x2ExtractLane(_a: Operand, lane: number): Operand {
     this.simd(0x21);
     this.body.byte(lane);
@@ -350,8 +369,22 @@ export class FunctionBuilder {
     return this.simd(0x52);
   }
 
+  /** Returns i32 1 when any bit of `a` is set, else 0. */
+  v128AnyTrue(_a: Operand): Operand {
+    return this.simd(0x53);
+  }
+
   // Lane comparisons return all ones in a lane where they hold, all zeros elsewhere. Every
   // comparison with NaN is false except `ne`.
+
+  i8x16Eq(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x23);
+  }
+
+  /** Signed lane comparison of int32 lanes. */
+  i32x4LtS(_a: Operand, _b: Operand): Operand {
+    return this.simd(0x39);
+  }
 
   f32x4Eq(_a: Operand, _b: Operand): Operand {
     return this.simd(0x41);
@@ -375,6 +408,16 @@ export class FunctionBuilder {
 
   f32x4Ge(_a: Operand, _b: Operand): Operand {
     return this.simd(0x46);
+  }
+
+  /** Sign-extends int8 lanes 0-7 (low) or 8-15 (high) of `a` to int16 lanes. */
+  i16x8ExtendI8x16S(_a: Operand, half: 'low' | 'high'): Operand {
+    return this.simd(half === 'low' ? 0x87 : 0x88);
+  }
+
+  /** Sign-extends int16 lanes 0-3 (low) or 4-7 (high) of `a` to int32 lanes. */
+  i32x4ExtendI16x8S(_a: Operand, half: 'low' | 'high'): Operand {
+    return this.simd(half === 'low' ? 0xa7 : 0xa8);
   }
 
   i32x4Shl(_a: Operand, _bits: Operand): Operand {

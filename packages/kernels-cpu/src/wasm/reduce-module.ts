@@ -1,3 +1,4 @@
+import { argExtremeRowFunction } from './arg-reduce-module';
 import { emitExp } from './elementwise-math';
 import { F32, F64, FunctionBuilder, I32, type Operand, V128 } from './function-builder';
 import { ModuleBuilder } from './module-builder';
@@ -29,7 +30,9 @@ const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
  * - `sumExpRows(address, n, rows, shifts, out, sums)`: e = exp(x - shift) with the row's
  *   float32 shift, written to `out`, and the float64 sum of each row's e to `sums`;
  * - `scaleRows(address, n, rows, scales, out)`: x times the row's float32 scale;
- * - `subtractRows(address, n, rows, pairs, out)`: (x - hi) - lo with the row's float32 pair.
+ * - `subtractRows(address, n, rows, pairs, out)`: (x - hi) - lo with the row's float32 pair;
+ * - `argmaxRows`, `argminRows(address, n, rows, out)`: the index of each row's first extreme,
+ *   or of its first NaN, to `out` (int32).
  * `out` may equal `address`.
  */
 export function buildReduceModule(pages: number): Uint8Array {
@@ -48,6 +51,10 @@ export function buildReduceModule(pages: number): Uint8Array {
   module.addFunction(sumExpRowsFunction(sumExpRow), 'sumExpRows');
   module.addFunction(scaleRowsFunction(), 'scaleRows');
   module.addFunction(subtractRowsFunction(), 'subtractRows');
+  const argmaxRow = module.addFunction(argExtremeRowFunction('max'));
+  const argminRow = module.addFunction(argExtremeRowFunction('min'));
+  module.addFunction(rowsFunction(argmaxRow, 'i32'), 'argmaxRows');
+  module.addFunction(rowsFunction(argminRow, 'i32'), 'argminRows');
   return module.toBytes();
 }
 
@@ -181,8 +188,8 @@ function extremeRowFunction(op: ExtremeOp): FunctionBuilder {
   return f;
 }
 
-/** sumRows, maxRows or minRows(address, n, rows, out): calls `row` on each row. */
-function rowsFunction(row: number, result: 'f32' | 'f64'): FunctionBuilder {
+/** sumRows, maxRows, minRows, argmaxRows or argminRows(address, n, rows, out): `row` on each. */
+function rowsFunction(row: number, result: 'f32' | 'f64' | 'i32'): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32, I32], []);
   const [address, n, rows, out] = [0, 1, 2, 3];
   const r = f.local(I32);
@@ -194,8 +201,13 @@ function rowsFunction(row: number, result: 'f32' | 'f64'): FunctionBuilder {
         f.i32Add(f.get(out), f.i32Shl(f.get(r), f.i32(3))),
         f.callValue(row, f.get(address), f.get(n)),
       );
-    } else {
+    } else if (result === 'f32') {
       f.f32Store(
+        f.i32Add(f.get(out), f.i32Shl(f.get(r), f.i32(2))),
+        f.callValue(row, f.get(address), f.get(n)),
+      );
+    } else {
+      f.i32Store(
         f.i32Add(f.get(out), f.i32Shl(f.get(r), f.i32(2))),
         f.callValue(row, f.get(address), f.get(n)),
       );

@@ -16,11 +16,12 @@ import { webAssembly } from './webassembly';
  */
 export const CHUNK = 4096;
 const CHUNK_BYTES = CHUNK * 4;
-/** Byte addresses of the three scratch regions: a, b, out. */
+/** Byte addresses of the scratch regions: a, b, out, and the bytes of a select's condition. */
 const REGION_A = 0;
 const REGION_B = CHUNK_BYTES;
 const REGION_OUT = 2 * CHUNK_BYTES;
-const PAGES = Math.ceil((3 * CHUNK_BYTES) / 65536);
+const REGION_CONDITION = 3 * CHUNK_BYTES;
+const PAGES = Math.ceil((3 * CHUNK_BYTES + CHUNK) / 65536);
 
 /**
  * Output sizes below which the elementwise kernels keep their TypeScript loops, because the
@@ -44,6 +45,7 @@ export function isWasmBinaryOp(op: string): op is WasmBinaryOp {
 
 type UnaryExport = (address: number, bytes: number) => void;
 type BinaryExport = (a: number, b: number, out: number, bytes: number) => void;
+type SelectExport = (condition: number, a: number, b: number, out: number, count: number) => void;
 
 /** Rounds a count of floats up to whole 16-byte vectors, in bytes. */
 function vectorBytes(count: number): number {
@@ -59,6 +61,11 @@ export class WasmElementwise {
   private readonly a: Float32Array;
   private readonly b: Float32Array;
   private readonly out: Float32Array;
+  private readonly condition: Uint8Array;
+  /** The a and b regions as raw bits, so a repeated value is copied without a float read. */
+  private readonly aBits: Uint32Array;
+  private readonly bBits: Uint32Array;
+  private readonly selectExport: SelectExport;
   private readonly unaryExports: Record<WasmUnaryOp, UnaryExport>;
   private readonly binaryExports: Record<WasmBinaryOp, BinaryExport>;
 
@@ -67,6 +74,10 @@ export class WasmElementwise {
     this.a = new Float32Array(buffer, REGION_A, CHUNK);
     this.b = new Float32Array(buffer, REGION_B, CHUNK);
     this.out = new Float32Array(buffer, REGION_OUT, CHUNK);
+    this.condition = new Uint8Array(buffer, REGION_CONDITION, CHUNK);
+    this.aBits = new Uint32Array(buffer, REGION_A, CHUNK);
+    this.bBits = new Uint32Array(buffer, REGION_B, CHUNK);
+    this.selectExport = exports.select as SelectExport;
     this.unaryExports = exports as Record<WasmUnaryOp, UnaryExport>;
     this.binaryExports = exports as Record<WasmBinaryOp, BinaryExport>;
   }
@@ -132,9 +143,50 @@ export class WasmElementwise {
     }
   }
 
+  /**
+   * Writes `a[i]` where `condition[i]` is nonzero, else `b[i]`, to `out[i]` for i < n. An
+   * operand with step 0 is one value used for every i; one with step 1 has n elements. The
+   * bits of the chosen value are copied unchanged, signaling NaNs included.
+   */
+  select(
+    condition: Uint8Array,
+    conditionStep: 0 | 1,
+    a: Float32Array,
+    aStep: 0 | 1,
+    b: Float32Array,
+    bStep: 0 | 1,
+    out: Float32Array,
+    n: number,
+  ): void {
+    const run = this.selectExport;
+    const filled = Math.min(CHUNK, wholeBlocks(n));
+    if (conditionStep === 0) this.condition.fill(condition[0], 0, filled);
+    if (aStep === 0) this.aBits.fill(firstBits(a), 0, filled);
+    if (bStep === 0) this.bBits.fill(firstBits(b), 0, filled);
+    for (let start = 0; start < n; start += CHUNK) {
+      const length = Math.min(CHUNK, n - start);
+      const end = start + length;
+      if (conditionStep === 1) this.condition.set(condition.subarray(start, end));
+      if (aStep === 1) this.a.set(a.subarray(start, end));
+      if (bStep === 1) this.b.set(b.subarray(start, end));
+      run(REGION_CONDITION, REGION_A, REGION_B, REGION_OUT, wholeBlocks(length));
+      this.writeOut(out, start, length);
+    }
+  }
+
   private writeOut(out: Float32Array, start: number, length: number): void {
     out.set(length === CHUNK ? this.out : this.out.subarray(0, length), start);
   }
+}
+
+/** Rounds a count of floats up to the 16 that one pass of `select` takes. */
+function wholeBlocks(count: number): number {
+  return Math.ceil(count / 16) * 16;
+}
+
+/** Returns the bits of `values[0]`. */
+function firstBits(values: Float32Array): number {
+  return new Uint32Array(values.buffer, values.byteOffset, 1)[0];
 }
 
 /** Fills `region[0, span)` with copies of `pattern`, whose length must divide `span`. */

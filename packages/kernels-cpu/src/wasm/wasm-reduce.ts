@@ -39,6 +39,8 @@ interface ReduceExports {
   sumExpRows: SumExpRowsExport;
   scaleRows: PerRowExport;
   subtractRows: PerRowExport;
+  argmaxRows: RowsExport;
+  argminRows: RowsExport;
 }
 
 const IDENTITY: Record<ExtremeOp, number> = {
@@ -61,6 +63,8 @@ export class WasmReduce {
   private readonly x: Float32Array;
   private readonly e: Float32Array;
   private readonly rowF32: Float32Array;
+  /** REGION_ROW_F32 as int32, for the indices of argmax and argmin. */
+  private readonly rowI32: Int32Array;
   private readonly pairs: Float32Array;
   private readonly rowF64: Float64Array;
   private readonly exports: ReduceExports;
@@ -70,6 +74,7 @@ export class WasmReduce {
     this.x = new Float32Array(buffer, REGION_X, CHUNK);
     this.e = new Float32Array(buffer, REGION_E, CHUNK);
     this.rowF32 = new Float32Array(buffer, REGION_ROW_F32, CHUNK);
+    this.rowI32 = new Int32Array(buffer, REGION_ROW_F32, CHUNK);
     this.pairs = new Float32Array(buffer, REGION_PAIRS, 2 * CHUNK);
     this.rowF64 = new Float64Array(buffer, REGION_ROW_F64, CHUNK);
     this.exports = exports as unknown as ReduceExports;
@@ -118,6 +123,43 @@ export class WasmReduce {
     // values, which only shows for zeros: take the sign of the row's first zero.
     for (let r = 0; r < rows; r++) {
       if (out[r] === 0) out[r] = firstZero(x, r * n, n);
+    }
+  }
+
+  /**
+   * Writes the index of the first max or min of each row of x ([rows, n], n >= 1) to out[r],
+   * or the index of the row's first NaN where it has one, as kernels/arg-reduce.ts does.
+   */
+  argRows(op: ExtremeOp, x: Float32Array, rows: number, n: number, out: Int32Array): void {
+    const run = op === 'max' ? this.exports.argmaxRows : this.exports.argminRows;
+    if (n <= CHUNK) {
+      this.forEachChunkOfRows(x, rows, n, (first, count) => {
+        run(REGION_X, n, count, REGION_ROW_F32);
+        out.set(this.rowI32.subarray(0, count), first);
+      });
+      return;
+    }
+    // A row longer than the scratch: the first extreme of each piece, merged in piece order.
+    for (let r = 0; r < rows; r++) {
+      const start = r * n;
+      let best = 0;
+      let index = 0;
+      for (let offset = 0; offset < n; offset += CHUNK) {
+        const length = Math.min(CHUNK, n - offset);
+        this.x.set(x.subarray(start + offset, start + offset + length));
+        run(REGION_X, length, 1, REGION_ROW_F32);
+        const candidate = offset + this.rowI32[0];
+        const v = x[start + candidate];
+        if (Number.isNaN(v)) {
+          index = candidate;
+          break;
+        }
+        if (offset === 0 || (op === 'max' ? v > best : v < best)) {
+          best = v;
+          index = candidate;
+        }
+      }
+      out[r] = index;
     }
   }
 
