@@ -96,6 +96,45 @@ describe('conv2d', () => {
     });
   }
 
+  // These are large enough that the forward pass makes several products, each overlapped with
+  // the next one's im2col, and splits them across worker threads.
+  const multiStepCases: [string, number[], number[], ConvSpec][] = [
+    [
+      'several chunks of images',
+      [40, 10, 15, 13],
+      [12, 10, 3, 3],
+      { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 },
+    ],
+    [
+      'several chunks, grouped, strided, dilated',
+      [7, 24, 40, 37],
+      [10, 12, 3, 3],
+      { stride: [2, 2], padding: [2, 1, 2, 1], dilation: [2, 2], groups: 2 },
+    ],
+    [
+      'one image per chunk',
+      [2, 3, 160, 150],
+      [5, 3, 3, 3],
+      { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 },
+    ],
+  ];
+  for (const [name, xShape, wShape, spec] of multiStepCases) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`matches a direct float64 loop: ${name}, ${dtype}`, () => {
+        const x = randomUniform(xShape, { low: -1, high: 1, seed: 1, dtype });
+        const w = randomUniform(wShape, { low: -1, high: 1, seed: 2, dtype });
+        const expected = referenceConv(x, w, spec);
+        const y = conv2d(x, w, {
+          stride: spec.stride,
+          padding: spec.padding,
+          dilation: spec.dilation,
+          groups: spec.groups,
+        });
+        expectValues(y, expected.values, { shape: expected.shape, tolerance: 1e-4 });
+      });
+    }
+  }
+
   it("keeps the spatial size with padding 'same'", () => {
     const x = randomUniform([1, 1, 5, 6], { seed: 3 });
     const w = randomUniform([1, 1, 4, 3], { seed: 4 });

@@ -81,19 +81,58 @@ export function conv2d(call: KernelCall<'Conv2D'>): CpuStorage {
 
   const x = dataOf(xInput);
   const w = dataOf(wInput);
+  const { groupOut, patch } = g;
   const spatial = g.outH * g.outW;
-  forEachChunk(g, (n0, images, cols, group) => {
-    const { groupOut, patch } = g;
-    const ws = gemmWorkspace(call.output.dtype, groupOut * patch, patch * cols, groupOut, cols);
-    copyWeight(w, g, group, ws.a);
-    for (let image = 0; image < images; image++) {
-      im2col(x, g, n0 + image, group, ws.b, cols, image * spatial);
+  const steps = forwardSteps(g);
+  // There are two columns buffers of `width` columns each, so that step i + 1's im2col fills one
+  // while the worker threads multiply step i's.
+  const width = steps[0].images * spatial;
+  const bufferSize = patch * width;
+  const ws = gemmWorkspace(call.output.dtype, groupOut * patch, 2 * bufferSize, groupOut, width);
+  const fillColumns = (step: ForwardStep, buffer: number): void => {
+    for (let image = 0; image < step.images; image++) {
+      im2col(x, g, step.n0 + image, step.group, ws.b, width, buffer * bufferSize + image * spatial);
     }
+  };
+  fillColumns(steps[0], 0);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    const next = steps[i + 1];
+    const cols = step.images * spatial;
+    copyWeight(w, g, step.group, ws.a);
+    const alongside = next === undefined ? undefined : () => fillColumns(next, (i + 1) % 2);
     // y = weight [groupOut, patch] x columns [patch, cols]
-    ws.multiply({ rs: patch, cs: 1 }, { rs: cols, cs: 1 }, groupOut, cols, patch);
-    moveChannels(out, ws.c, ws.ldc, groupChannels(g, group), n0, images, false);
-  });
+    const columns = { rs: width, cs: 1, offset: (i % 2) * bufferSize };
+    ws.multiply({ rs: patch, cs: 1 }, columns, groupOut, cols, patch, alongside);
+    moveChannels(out, ws.c, ws.ldc, groupChannels(g, step.group), step.n0, step.images, false);
+  }
   return wrap(out);
+}
+
+/** One product of the forward pass: `images` images from `n0`, one group. */
+interface ForwardStep {
+  n0: number;
+  images: number;
+  group: number;
+}
+
+/**
+ * Elements of one forward columns buffer (1 MiB of float32). It is smaller than COLUMNS_LIMIT so
+ * that the columns stay in L2 between im2col and the GEMM's packing, and so that a batch makes
+ * several products to overlap.
+ */
+const FORWARD_COLUMNS_LIMIT = 1 << 18;
+
+/** Splits the forward pass into products of at most FORWARD_COLUMNS_LIMIT columns elements. */
+function forwardSteps(g: Geometry): ForwardStep[] {
+  const perImage = g.patch * g.outH * g.outW;
+  const chunk = Math.max(1, Math.min(g.batch, Math.floor(FORWARD_COLUMNS_LIMIT / perImage)));
+  const steps: ForwardStep[] = [];
+  for (let n0 = 0; n0 < g.batch; n0 += chunk) {
+    const images = Math.min(chunk, g.batch - n0);
+    for (let group = 0; group < g.groups; group++) steps.push({ n0, images, group });
+  }
+  return steps;
 }
 
 export function conv2dBackpropInput(call: KernelCall<'Conv2DBackpropInput'>): CpuStorage {

@@ -5,14 +5,16 @@ import { gemmFloat, type Operand } from './packed-gemm';
 
 /**
  * Operand buffers for one product C = A B and the multiply that uses them. Fill `a` and `b`,
- * call `multiply` with their strides, then read C from `c` (row stride `ldc`).
+ * call `multiply` with their strides, then read C from `c` (row stride `ldc`). `alongside`, when
+ * given, runs on the calling thread during or after the product. It must not touch the product's
+ * A, B or C, but it may fill other parts of `a` and `b` for the next product.
  */
 export interface GemmWorkspace {
   a: TypedArray;
   b: TypedArray;
   c: TypedArray;
   ldc: number;
-  multiply(A: Layout, B: Layout, m: number, n: number, k: number): void;
+  multiply(A: Layout, B: Layout, m: number, n: number, k: number, alongside?: () => void): void;
 }
 
 /**
@@ -31,14 +33,36 @@ export function gemmWorkspace(
   const wasm = dtype === 'float32' ? activeEngine().wasmGemm() : undefined;
   const views = wasm?.reserve(aSize, bSize, m, n);
   if (wasm !== undefined && views !== undefined) {
-    return { ...views, multiply: (A, B, rows, cols, k) => wasm.multiply(A, B, rows, cols, k) };
+    const multiply = (
+      A: Layout,
+      B: Layout,
+      rows: number,
+      cols: number,
+      k: number,
+      alongside?: () => void,
+    ) => wasm.multiply(A, B, rows, cols, k, undefined, alongside);
+    return { ...views, multiply };
   }
   const a = new Float64Array(aSize);
   const b = new Float64Array(bSize);
   const c = new Float64Array(m * n);
-  const multiply = (A: Layout, B: Layout, rows: number, cols: number, k: number): void => {
+  const multiply = (
+    A: Layout,
+    B: Layout,
+    rows: number,
+    cols: number,
+    k: number,
+    alongside?: () => void,
+  ): void => {
     c.fill(0, 0, rows * cols);
-    gemmFloat({ data: a, offset: 0, ...A }, { data: b, offset: 0, ...B }, c, 0, rows, cols, k);
+    const aOperand = { data: a, rs: A.rs, cs: A.cs, offset: A.offset ?? 0 };
+    const bOperand = { data: b, rs: B.rs, cs: B.cs, offset: B.offset ?? 0 };
+    gemmFloat(aOperand, bOperand, c, 0, rows, cols, k);
+    // gemmFloat writes rows `cols` apart but C's rows are `n` apart, so move them, last row first.
+    if (cols !== n) {
+      for (let i = rows - 1; i > 0; i--) c.copyWithin(i * n, i * cols, (i + 1) * cols);
+    }
+    alongside?.();
   };
   return { a, b, c, ldc: n, multiply };
 }
@@ -97,7 +121,11 @@ export function gemmFloat32Wasm(
   const views = wasm.reserve(aSize, bSize, m, n);
   if (views === undefined) return false;
   views.b.set(B.data.subarray(B.offset, B.offset + bSize));
-  wasm.multiply(A, B, m, n, k, () => views.a.set(A.data.subarray(A.offset, A.offset + aSize)));
+  // The operands start their regions, so the layouts leave out the Operands' offsets.
+  const aLayout = { rs: A.rs, cs: A.cs };
+  const bLayout = { rs: B.rs, cs: B.cs };
+  const writeA = () => views.a.set(A.data.subarray(A.offset, A.offset + aSize));
+  wasm.multiply(aLayout, bLayout, m, n, k, writeA);
   copyRows(views.c, views.ldc, c, cOffset, m, n);
   return true;
 }

@@ -224,25 +224,34 @@ function im2colShifted(
 ): void {
   const plane = g.height * g.width;
   const cells = g.outH * g.width;
+  // The blocks depend only on the tap, so they are computed once for every channel.
+  const blocks: ShiftedBlock[] = [];
+  for (let ky = 0; ky < g.kernelH; ky++) {
+    for (let kx = 0; kx < g.kernelW; kx++) blocks.push(shiftedBlock(g, ky, kx));
+  }
   let row = 0;
   for (let c = 0; c < g.groupChannels; c++) {
     const channelBase = (n * g.channels + group * g.groupChannels + c) * plane;
-    for (let ky = 0; ky < g.kernelH; ky++) {
-      for (let kx = 0; kx < g.kernelW; kx++, row++) {
-        const b = shiftedBlock(g, ky, kx);
-        const o = row * ld + column0;
-        // Cells [first, last) of the output plane: the block without the wrapped ends, which
-        // would read outside this channel's plane.
-        const first = b.rowStart * g.width + b.lead;
-        const last = Math.max(first, b.rowEnd * g.width - b.trail);
-        columns.fill(0, o, o + first);
-        const source = channelBase + first + b.shift;
-        columns.set(x.subarray(source, source + last - first), o + first);
-        columns.fill(0, o + last, o + cells);
-        zeroWrapped(columns, o, b, g.width);
-      }
+    for (const b of blocks) {
+      const o = row * ld + column0;
+      row++;
+      // Cells [first, last) of the output plane: the block without the wrapped ends, which
+      // would read outside this channel's plane.
+      const first = b.rowStart * g.width + b.lead;
+      const last = Math.max(first, b.rowEnd * g.width - b.trail);
+      zeroCells(columns, o, first);
+      const source = channelBase + first + b.shift;
+      columns.set(x.subarray(source, source + last - first), o + first);
+      zeroCells(columns, o + last, cells - last);
+      zeroWrapped(columns, o, b, g.width);
     }
   }
+}
+
+/** Sets `count` cells from `start` to zero: a loop for the short runs of padding, else fill(). */
+function zeroCells(columns: TypedArray, start: number, count: number): void {
+  if (count > 32) columns.fill(0, start, start + count);
+  else for (let i = start; i < start + count; i++) columns[i] = 0;
 }
 
 function col2imShifted(

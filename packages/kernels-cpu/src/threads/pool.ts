@@ -123,7 +123,9 @@ export class WorkerPool {
    * Computes `product`, claiming chunks on this thread with the module's `exports` and the pack
    * buffers `packA` and `packB` while the workers claim the rest. `writeA`, when given, writes A
    * into the memory: with pack chunks, while the workers pack B, else before any chunk starts.
-   * Throws once every chunk is done if one failed or `writeA` threw.
+   * `alongside`, when given, runs on this thread after the product is published and before this
+   * thread claims chunks, so it overlaps the workers' chunks. It must not touch A, B or C.
+   * Throws once every chunk is done if one failed or `writeA` or `alongside` threw.
    * NOTE: a worker that dies while computing a chunk (terminated, out of memory) leaves this
    * call waiting forever. Exceptions inside WebAssembly are caught and reported instead.
    */
@@ -133,6 +135,7 @@ export class WorkerPool {
     packB: number,
     exports: GemmExports,
     writeA?: () => void,
+    alongside?: () => void,
   ): void {
     // With pack chunks, A is written while they run: row chunks wait for it through PACKED.
     const overlapA = writeA !== undefined && product.packItems > 0;
@@ -165,6 +168,13 @@ export class WorkerPool {
         writeError = { error };
       }
       if (Atomics.sub(control, PACKED, 1) === 1) Atomics.notify(control, PACKED);
+    }
+    if (alongside !== undefined && writeError === undefined) {
+      try {
+        alongside();
+      } catch (error) {
+        writeError = { error };
+      }
     }
     runChunks(control, exports, packA, packB);
     for (;;) {

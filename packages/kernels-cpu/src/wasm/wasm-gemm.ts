@@ -25,6 +25,8 @@ const ROW_CHUNKS_PER_THREAD = 4;
 export interface Layout {
   rs: number;
   cs: number;
+  /** Elements from the start of the operand's region to its first element; 0 when absent. */
+  offset?: number;
 }
 
 /** Float32 views of the operand regions of a workspace; valid until the next `reserve`. */
@@ -150,9 +152,21 @@ export class WasmGemm {
    * Computes C = A B for the m x k A and k x n B in the regions of the last `reserve`. When
    * `writeA` is given, the caller has written only B, and `writeA` writes A: it runs on the
    * calling thread, while worker threads pack B where the product is split that way.
+   * `alongside`, when given, runs on the calling thread while worker threads compute the
+   * product, or after the product when it is not split. It must not touch A, B or C.
    */
-  multiply(A: Layout, B: Layout, m: number, n: number, k: number, writeA?: () => void): void {
-    const { a, b, c } = this.addresses;
+  multiply(
+    A: Layout,
+    B: Layout,
+    m: number,
+    n: number,
+    k: number,
+    writeA?: () => void,
+    alongside?: () => void,
+  ): void {
+    const a = this.addresses.a + 4 * (A.offset ?? 0);
+    const b = this.addresses.b + 4 * (B.offset ?? 0);
+    const c = this.addresses.c;
     const args = [a, A.rs, A.cs, b, B.rs, B.cs, c, this.ldc, m, n, k];
     const pool = m * n * k >= PARALLEL_MIN_WORK ? this.startedPool() : undefined;
     // The calling thread uses the last pack buffers; worker i uses buffers i.
@@ -160,6 +174,7 @@ export class WasmGemm {
     if (pool === undefined) {
       writeA?.();
       this.exports.gemm(...args, packA, packB);
+      alongside?.();
       return;
     }
     this.parallelProducts++;
@@ -167,10 +182,11 @@ export class WasmGemm {
     if (m >= n && this.growForPackedB(n, k)) {
       this.sharedBProducts++;
       const product = splitRowsSharingB(args, m, n, k, this.threads, this.addresses.end);
-      pool.run(product, packA, packB, this.exports, writeA);
+      pool.run(product, packA, packB, this.exports, writeA, alongside);
       return;
     }
-    pool.run(splitProduct(args, m, n, this.threads), packA, packB, this.exports, writeA);
+    const product = splitProduct(args, m, n, this.threads);
+    pool.run(product, packA, packB, this.exports, writeA, alongside);
   }
 
   /**
