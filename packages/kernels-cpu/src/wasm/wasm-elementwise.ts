@@ -25,10 +25,11 @@ const PAGES = Math.ceil((3 * CHUNK_BYTES + CHUNK) / 65536);
 
 /**
  * Output sizes below which the elementwise kernels keep their TypeScript loops, because the
- * copies and the call cost more than the loop. Measured with scripts/elementwise-speed.mjs
- * (Node 20.20, 2 cores of a 2.6 GHz Xeon, other work on the machine): the WebAssembly path
- * tied the TypeScript loops of neg, relu, add and maximum at 64 to 128 elements and was 1.3
- * to 1.5 times as fast at 256. exp was already 1.5 times as fast at 64.
+ * copies and the call cost more than the loop. It was measured with
+ * scripts/elementwise-speed.mjs on Node 20.20, 2 cores of a 2.6 GHz Xeon, with other work on
+ * the machine. There the WebAssembly path tied the TypeScript loops of neg, relu, add and
+ * maximum at 64 to 128 elements, and was 1.3 to 1.5 times as fast at 256. exp was already 1.5
+ * times as fast at 64.
  */
 export const WASM_MIN_ELEMENTS = 256;
 

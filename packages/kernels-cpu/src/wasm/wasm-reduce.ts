@@ -119,8 +119,9 @@ export class WasmReduce {
         out[r] = m;
       }
     }
-    // The vector lanes see a row out of order; the TypeScript loop keeps the first of equal
-    // values, which only shows for zeros: take the sign of the row's first zero.
+    // The vector lanes visit a row out of order, but the TypeScript loop keeps the first of
+    // equal values. That only shows for zeros, so a zero result takes the sign of the row's
+    // first zero.
     for (let r = 0; r < rows; r++) {
       if (out[r] === 0) out[r] = firstZero(x, r * n, n);
     }
@@ -307,7 +308,10 @@ export class WasmReduce {
   }
 }
 
-/** The log-softmax shift: the row maximum, or 0 where it is not finite (kernels/softmax.ts). */
+/**
+ * Returns the log-softmax shift: the row maximum, or 0 where it is not finite, as
+ * kernels/softmax.ts does.
+ */
 function logShift(max: number): number {
   return Number.isFinite(max) ? max : 0;
 }

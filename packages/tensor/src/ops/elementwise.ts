@@ -110,9 +110,9 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * The dtype a Binary op computes in for operands of `left` and `right`: the promoted dtype,
- * except that division and pow need a float, logical ops work on bool, and arithmetic on bool
- * uses int32. Comparisons compute in this dtype and output bool.
+ * Returns the dtype a Binary op computes in for operands of `left` and `right`. That is the
+ * promoted dtype, except that division and pow need a float, logical ops work on bool, and
+ * arithmetic on bool uses int32. Comparisons compute in this dtype and output bool.
  */
 export function binaryComputeDType(op: BinaryOp, left: DType, right: DType): DType {
   const dtype = promoteDTypes(left, right);
